@@ -1,0 +1,52 @@
+"""``ethos models`` and ``ethos chat``."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+out = Console()
+
+
+def models(prepare: bool = typer.Option(True, help="Prepare (download/convert) embedded models that are missing.")) -> None:
+    """List the embedded models and prepare them for offline use."""
+    from ethos.models.embedded import EMBEDDED, is_prepared
+    from ethos.models.embedded import prepare as prepare_model
+
+    for spec in EMBEDDED.values():
+        if prepare and not is_prepared(spec):
+            with out.status(f"preparing {spec.name}") as status:
+                prepare_model(spec, status=lambda m: status.update(m))
+    table = Table(title="embedded models")
+    for col in ("name", "ready", "folder", "description"):
+        table.add_column(col)
+    for spec in EMBEDDED.values():
+        table.add_row(spec.name, "yes" if is_prepared(spec) else "no", str(spec.folder), spec.description)
+    out.print(table)
+    out.print("Also accepted by --model: a local HF folder, a hub id (org/name), or openai:<model>.")
+
+
+def chat(
+    prompt: str = typer.Argument(..., help="The user message."),
+    model: str = typer.Option("smollm2-135m-instruct", "--model", "-m", help="Model name, folder, hub id or openai:<model>."),
+    system: str = typer.Option(None, help="Optional system prompt."),
+    max_tokens: int = typer.Option(256, help="Maximum new tokens."),
+    temperature: float = typer.Option(0.0, help="0 for greedy."),
+    seed: int = typer.Option(0, help="Sampling seed."),
+    base_url: str = typer.Option(None, help="Base URL for openai: models (else $OPENAI_BASE_URL)."),
+) -> None:
+    """Send one message and print the reply."""
+    from ethos.models import SamplingParams, load_model
+
+    with out.status(f"loading {model}"):
+        m = load_model(model, base_url=base_url)
+    conv = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": prompt}]
+    params = SamplingParams(max_new_tokens=max_tokens, temperature=temperature, seed=seed)
+    reply = m.generate([conv], params)[0]
+    out.print(reply.text, highlight=False, markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("models")(models)
+    app.command("chat")(chat)

@@ -1,0 +1,1 @@
+"""ethos.evals"""

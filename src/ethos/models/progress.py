@@ -1,0 +1,22 @@
+"""Progress display for batched model work (rich), quiet when not asked for."""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence, TypeVar
+
+T = TypeVar("T")
+
+
+def batches(items: Sequence[T], size: int, *, progress: bool = False, label: str = "") -> Iterator[list[T]]:
+    """Yield ``items`` in chunks of ``size``, with a rich progress bar counting items when asked."""
+    chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
+    if not progress:
+        yield from chunks
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
+        task = bar.add_task(label, total=len(items))
+        for chunk in chunks:
+            yield chunk
+            bar.advance(task, len(chunk))
