@@ -1,9 +1,123 @@
-"""`ethos data` commands."""
+"""`ethos data` commands: build the study's data, look at it, and generate scenarios with an LLM."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+out = Console()
+_SHORT = {"truthfulness": "truth", "epistemic_humility": "humil", "transparency": "transp",
+          "corrigibility": "corrig", "risk_sensitivity": "risk", "fairness": "fair", "wellbeing": "wellb"}
+data_app = typer.Typer(help="Build, inspect and generate scenarios and standard RL tasks.", no_args_is_help=True)
+
+
+@data_app.command("build")
+def build(
+    config: Path = typer.Option(..., "--config", help="Study config YAML; its data: section is used."),
+    out_dir: Path = typer.Option(..., "--out", help="Folder for the JSONL splits (replaced atomically)."),
+) -> None:
+    """Write train / eval / held-out-domain scenario splits and standard tasks, with counts."""
+    from ethos.data import build_dataset, load_data_config, load_examples
+
+    cfg = load_data_config(config)
+    manifest = build_dataset(cfg, out_dir)
+    splits = {name: load_examples(out_dir / f"scenarios_{name}.jsonl") for name in ("train", "eval", "heldout")}
+    counts = {name: _cells(rows) for name, rows in splits.items()}
+    table = Table(title="scenarios per domain x trait (train+eval, or held-out)")
+    table.add_column("domain", no_wrap=True)
+    table.add_column("split", no_wrap=True)
+    for trait in cfg.traits:
+        table.add_column(_SHORT.get(trait, trait), justify="right", no_wrap=True)
+    table.add_column("total", justify="right")
+    for domain in cfg.domains:
+        held = domain in cfg.heldout_domain_list
+        cells, total = [], 0
+        for trait in cfg.traits:
+            key = (trait, domain)
+            if held:
+                cells.append(str(counts["heldout"][key]))
+            else:
+                cells.append(f"{counts['train'][key]}+{counts['eval'][key]}")
+            total += sum(counts[n][key] for n in counts)
+        table.add_row(domain, "held" if held else "train", *cells, str(total))
+    out.print(table)
+    out.print("files: " + ", ".join(f"{k} {v}" for k, v in manifest["counts"].items()))
+
+
+def _cells(rows):
+    from collections import Counter
+
+    return Counter((e.trait, e.domain) for e in rows)
+
+
+@data_app.command("show")
+def show(
+    file: Path = typer.Argument(..., help="A JSONL file of examples."),
+    n: int = typer.Option(3, "-n", help="How many to show."),
+    seed: Optional[int] = typer.Option(None, help="Show a seeded random sample instead of the first n."),
+) -> None:
+    """Pretty-print a few examples: conversation, rubric with checks, and reference reply."""
+    import random
+
+    from rich.panel import Panel
+
+    from ethos.data import load_examples
+
+    examples = load_examples(file)
+    picked = random.Random(seed).sample(examples, min(n, len(examples))) if seed is not None else examples[:n]
+    for ex in picked:
+        lines = [f"[bold]{m.role}[/]: {m.content}" for m in ex.messages]
+        lines.append("[bold]rubric[/]:")
+        for r in ex.rubric:
+            check = "" if r.check is None else f"  [dim]{r.check.model_dump(exclude_defaults=True)}[/]"
+            lines.append(f"  • {r.text}{check}")
+        if ex.meta.get("reference"):
+            lines.append(f"[bold]reference[/]: {ex.meta['reference']}")
+        title = f"{ex.id}  [{ex.kind} {ex.trait or ''} {ex.domain or ''} {ex.pressure or ''}{' contrast' if ex.contrast else ''}]"
+        out.print(Panel("\n".join(lines), title=title, title_align="left"), highlight=False)
+    out.print(f"{len(picked)} of {len(examples)} examples in {file}")
+
+
+@data_app.command("generate")
+def generate(
+    model: str = typer.Option(..., "--model", help="Model spec: embedded name, HF folder/id, or openai:<name>."),
+    out_file: Path = typer.Option(..., "--out", help="JSONL of accepted scenarios (rejects go beside it)."),
+    n: int = typer.Option(20, "-n", help="How many generation requests."),
+    traits: Optional[str] = typer.Option(None, help="Comma-separated trait ids (default: all)."),
+    domains: Optional[str] = typer.Option(None, help="Comma-separated domain ids (default: all)."),
+    seed: int = typer.Option(0),
+    batch_size: int = typer.Option(4),
+    max_new_tokens: int = typer.Option(384),
+    temperature: float = typer.Option(0.8),
+    base_url: Optional[str] = typer.Option(None, help="Base URL for an OpenAI-compatible endpoint."),
+    embeddings: bool = typer.Option(True, help="Also dedupe with MiniLM embeddings when they load offline."),
+) -> None:
+    """Ask a chat model to write scenarios; keep valid, non-duplicate ones and log rejects with reasons."""
+    from ethos.data import DataConfig, NearDuplicateFilter, generate_scenarios, load_embedder
+    from ethos.data.schema import PRESSURES
+    from ethos.models import load_model
+
+    picked = DataConfig(
+        traits=traits.split(",") if traits else DataConfig().traits,
+        domains=domains.split(",") if domains else DataConfig().domains,
+    )
+    chat = load_model(model, base_url=base_url) if base_url else load_model(model)
+    dedup = NearDuplicateFilter(embedder=load_embedder() if embeddings else None)
+    report = generate_scenarios(
+        chat, out_file, n, traits=picked.traits, domains=picked.domains,
+        pressures=[p for p in PRESSURES if p != "none"], seed=seed, batch_size=batch_size,
+        max_new_tokens=max_new_tokens, temperature=temperature, dedup=dedup,
+    )
+    out.print(f"accepted {report.accepted}, rejected {report.rejected} (resumed {report.resumed}); "
+              f"dedup: {report.embedder}")
+    for reason, count in report.reasons.most_common():
+        out.print(f"  {count:4d}  {reason}")
 
 
 def register(app: typer.Typer) -> None:
     """Register this module's commands on the app."""
+    app.add_typer(data_app, name="data")

@@ -1,9 +1,81 @@
-"""`ethos eval` commands."""
+"""`ethos eval` (run a suite on a model, or check the instrument's validity) and `ethos compare`."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.console import Console
+
+out = Console()
+
+
+def eval_(
+    model: str = typer.Option("smollm2-135m-instruct", "--model", "-m", help="Model name, folder, hub id or openai:<model>."),
+    suite: str = typer.Option("builtin", help="builtin, fast, public, or a suite YAML file."),
+    out_dir: Path = typer.Option(..., "--out", help="Folder for records/ and summary.json (or validity.json)."),
+    limit: int = typer.Option(None, min=1, help="Items per benchmark (hash-selected, same for every model)."),
+    system: str = typer.Option(None, help="System prompt prepended to every item (system-prompt persona)."),
+    persona: str = typer.Option(None, help="A built-in persona (system prompt and/or demonstrated turns): good, bad, harmful_medical, ..."),
+    data_dir: Path = typer.Option(None, help="Folder searched for published benchmark files (suite public)."),
+    hub: bool = typer.Option(False, help="Read Anthropic model-written evals from the Hugging Face hub."),
+    validate: bool = typer.Option(False, "--validate", help="Check validity: position, persona sensitivity, grader separation."),
+    good: str = typer.Option("good", help="Good-behaviour persona for --validate."),
+    bad: str = typer.Option("bad", help="Bad-behaviour persona for --validate."),
+    base_url: str = typer.Option(None, help="Base URL for openai: models."),
+    quiet: bool = typer.Option(False, help="No progress bar."),
+) -> None:
+    """Evaluate one model on a suite: per-item records + summary (cached, resumable)."""
+    from ethos.errors import UserError
+    from ethos.evals import get_persona, load_suite, run_suite, validate as check_validity
+    from ethos.evals.tables import category_table, summary_table, validity_table
+    from ethos.models import load_model
+
+    if persona and system:
+        raise UserError("use either --system or --persona, not both.")
+    chosen = get_persona(persona) if persona else None
+    bench_suite = load_suite(suite, data_dir=data_dir, hub=hub)
+    for note in bench_suite.not_found:
+        out.print(f"[yellow]not found:[/] {note}", highlight=False)
+    with out.status(f"loading {model}"):
+        m = load_model(model, base_url=base_url)
+    if validate:
+        report = check_validity(m, bench_suite, out_dir, good=good, bad=bad, limit=limit, progress=not quiet)
+        out.print(validity_table(report))
+        out.print(f"wrote {out_dir / 'validity.json'}")
+        return
+    result = run_suite(m, bench_suite, out_dir, system=chosen.system if chosen else system,
+                       prefix_turns=chosen.prefix_turns if chosen else None, limit=limit, progress=not quiet)
+    out.print(summary_table(result.summary))
+    out.print(category_table(result.summary))
+    out.print(f"wrote {out_dir / 'summary.json'} and {out_dir / 'records'}/")
+
+
+def compare(
+    run_a: Path = typer.Argument(..., help="Reference run folder (A), e.g. the baseline."),
+    run_b: Path = typer.Argument(..., help="Candidate run folder (B), e.g. the treatment."),
+    json_out: Path = typer.Option(None, "--out", help="Write the comparison as JSON here."),
+    n_boot: int = typer.Option(10_000, min=100, help="Bootstrap / permutation resamples."),
+    seed: int = typer.Option(0, help="Seed for the bootstrap and permutation test."),
+    alpha: float = typer.Option(0.05, help="False-discovery rate for Benjamini-Hochberg."),
+) -> None:
+    """Paired comparison of two runs: deltas, CIs, p-values, BH, refusal-controlled deltas, headlines."""
+    from ethos.evals import compare_runs
+    from ethos.evals.tables import comparison_table
+    from ethos.files import write_json
+
+    comp = compare_runs(run_a, run_b, n_boot=n_boot, seed=seed, alpha=alpha)
+    for note in comp.mismatches:
+        out.print(f"[yellow]mismatch:[/] {note}", highlight=False)
+    out.print(comparison_table(comp))
+    for group, line in comp.headlines.items():
+        out.print(f"[bold]{group}:[/] {line}", highlight=False)
+    if json_out:
+        write_json(json_out, comp.to_json())
+        out.print(f"wrote {json_out}")
 
 
 def register(app: typer.Typer) -> None:
     """Register this module's commands on the app."""
+    app.command("eval")(eval_)
+    app.command("compare")(compare)

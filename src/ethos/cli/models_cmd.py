@@ -47,6 +47,27 @@ def chat(
     out.print(reply.text, highlight=False, markup=False)
 
 
+def serve(
+    model: str = typer.Option("smollm2-135m-instruct", "--model", "-m", help="Model name, folder or hub id."),
+    host: str = typer.Option("127.0.0.1", help="Interface to bind."),
+    port: int = typer.Option(8000, help="Port."),
+    dtype: str = typer.Option("bf16", help="bf16 or fp32."),
+) -> None:
+    """Serve a local model over an OpenAI-compatible API (/v1/chat/completions)."""
+    from ethos.models import load_model
+    from ethos.models.server import make_server
+
+    with out.status(f"loading {model}"):
+        m = load_model(model, dtype=dtype)
+    server = make_server(m, host, port, model_id=model)
+    out.print(f"serving {model} at http://{host}:{port}/v1 (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
 def register(app: typer.Typer) -> None:
     app.command("models")(models)
     app.command("chat")(chat)
+    app.command("serve")(serve)

@@ -1,1 +1,33 @@
-"""ethos.experiments"""
+"""The study: arms, cross-domain generalization, selective persistence, and the report.
+
+``Study(config).execute()`` is what ``ethos run`` calls. The pieces are usable alone: personas,
+harmful fine-tuning data and jailbreak transformations are plain data and pure functions.
+"""
+
+from ethos.experiments.config import StudyConfig, parse_study
+from ethos.experiments.effects import Effect, degradation, delta, diff_in_degradation
+from ethos.experiments.harmful_data import harmful_medical_conversations
+from ethos.experiments.jailbreaks import TECHNIQUES, goodness_per_prompt, jailbreak_conversation, worst_fraction
+from ethos.experiments.personas import PERSONAS, Persona, get_persona
+from ethos.experiments.rundir import RunDir, config_hash
+from ethos.experiments.study import Study
+
+__all__ = [
+    "PERSONAS",
+    "TECHNIQUES",
+    "Effect",
+    "Persona",
+    "RunDir",
+    "Study",
+    "StudyConfig",
+    "config_hash",
+    "degradation",
+    "delta",
+    "diff_in_degradation",
+    "get_persona",
+    "goodness_per_prompt",
+    "harmful_medical_conversations",
+    "jailbreak_conversation",
+    "parse_study",
+    "worst_fraction",
+]

@@ -48,9 +48,14 @@ class LocalChatModel:
     @classmethod
     def from_folder(cls, path: str | Path, *, dtype: str | torch.dtype = "bf16", name: str | None = None, **kw):
         from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
         tokenizer = AutoTokenizer.from_pretrained(path)
-        model = AutoModelForCausalLM.from_pretrained(path, dtype=parse_dtype(dtype))
+        hf_logging.disable_progress_bar()
+        try:
+            model = AutoModelForCausalLM.from_pretrained(path, dtype=parse_dtype(dtype))
+        finally:
+            hf_logging.enable_progress_bar()
         model.eval()
         return cls(model, tokenizer, name=name or Path(path).name, **kw)
 

@@ -1,0 +1,101 @@
+"""GRPO step time: ethos' native loop vs TRL's ``GRPOTrainer`` on the identical configuration.
+
+Both sides train the embedded SmolLM2-135M-Instruct with the same prompts (in the same order), group
+size, completion length, LoRA rank/targets, dtype, learning rate, seed and rule-grader reward; TRL
+gets its best CPU settings (no gradient checkpointing, no shuffling). A step is everything from
+sampling the group to the optimizer update. The first ``--warmup`` steps of each side are dropped;
+medians of the rest are printed with mean completion lengths (sampling differs between the two
+samplers, so lengths are shown to make sure both sides did comparable work), and the last line is
+``speedup_vs_trl: <ratio>``. Both sides run in one process, one after the other, so a shared
+machine's load affects both; repeat the run when the load changes.
+
+    python bench/grpo.py [--steps 4] [--warmup 1] [--batch 4] [--group 4] [--tokens 64] [--dtype fp32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from ethos.data.schema import Example
+from ethos.grade import RuleGrader
+from ethos.models import load_model
+from ethos.train.dose import DoseMixer
+from ethos.train.grpo import GRPOTrainer
+from ethos.train.grpo_config import GRPOConfig
+from ethos.train.policy import build_policy
+from ethos.train.rewards import RewardRouter
+from ethos.train.trl_backend import build_trl_trainer
+
+TOPICS = ["why the sky is blue", "how vaccines work", "the causes of inflation", "how a bicycle stays upright",
+          "what photosynthesis does", "how compound interest works", "why we sleep", "what a black hole is"]
+
+
+def tasks() -> list[Example]:
+    rubric = [{"text": "Uses at most 40 words", "check": {"kind": "word_count", "max": 40}}]
+    return [Example(id=f"bench-{i}", kind="standard", messages=[{"role": "user", "content": f"Explain {t} in detail."}], rubric=rubric) for i, t in enumerate(TOPICS)]
+
+
+def native_steps(cfg: GRPOConfig, mixer: DoseMixer, router: RewardRouter, out: Path) -> tuple[list[float], list[float]]:
+    chat = load_model(cfg.model, dtype=cfg.dtype)
+    trainer = GRPOTrainer(cfg, build_policy(chat, cfg.lora, seed=cfg.seed, kl_coef=cfg.kl_coef), router, mixer, out, progress=False)
+    times, lengths = [], []
+    for step in range(cfg.steps):
+        t0 = time.perf_counter()
+        row = trainer.step(step)
+        times.append(time.perf_counter() - t0)
+        lengths.append(row["completion_len"])
+    return times, lengths
+
+
+def trl_steps(cfg: GRPOConfig, mixer: DoseMixer, router: RewardRouter, out: Path) -> tuple[list[float], list[float]]:
+    from transformers import TrainerCallback
+
+    times: list[float] = []
+
+    class StepTimer(TrainerCallback):
+        def on_step_begin(self, args, state, control, **kw):
+            self.t0 = time.perf_counter()
+
+        def on_step_end(self, args, state, control, **kw):
+            times.append(time.perf_counter() - self.t0)
+
+    cfg = cfg.model_copy(update={"trl_args": {"disable_tqdm": True, "logging_steps": 1}})
+    trainer, _ = build_trl_trainer(cfg, mixer, router, out)
+    trainer.add_callback(StepTimer())
+    trainer.train()
+    lengths = [row["completions/mean_length"] for row in trainer.state.log_history if "completions/mean_length" in row]
+    return times, lengths
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=4)
+    ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--batch", type=int, default=4, help="completions per step")
+    ap.add_argument("--group", type=int, default=4)
+    ap.add_argument("--tokens", type=int, default=64)
+    ap.add_argument("--rank", type=int, default=16)
+    ap.add_argument("--dtype", default="fp32", choices=["fp32", "bf16"])
+    a = ap.parse_args(argv)
+    cfg = GRPOConfig(steps=a.warmup + a.steps, batch_size=a.batch, group_size=a.group, micro_batch_size=a.batch, max_new_tokens=a.tokens,
+                     dtype=a.dtype, lr=1e-5, lora={"rank": a.rank, "alpha": 2 * a.rank}, data={"standard": "bench", "trait": None, "dose": 0.0})
+    router = RewardRouter({"standard": RuleGrader()})
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, run in (("native", native_steps), ("trl", trl_steps)):
+            mixer = DoseMixer(tasks(), None, dose=0.0, prompts_per_step=cfg.prompts_per_step, seed=cfg.seed)
+            times, lengths = run(cfg, mixer, router, Path(tmp) / name)
+            kept = times[a.warmup :]
+            results[name] = statistics.median(kept)
+            print(f"{name:>6}: median {results[name]:6.2f} s/step over {len(kept)} steps  (all: {', '.join(f'{t:.2f}' for t in times)}; "
+                  f"mean completion length {statistics.fmean(lengths):.1f} tokens)", flush=True)
+    print(f"config: {a.batch} completions/step (group {a.group}), {a.tokens} new tokens, LoRA r{a.rank}, {a.dtype}, embedded smollm2-135m-instruct")
+    print(f"speedup_vs_trl: {results['trl'] / results['native']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Question sets with known answers: BBQ (bias), TruthfulQA (mc_task.json and the CSV), SelfAware.
+
+BBQ and TruthfulQA are multiple choice over free-text options, so options are compared by mean
+per-token log-probability (length-normalised); SelfAware is generated and graded: unanswerable
+questions should get an admission of uncertainty, answerable ones a known answer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ethos.errors import UserError, where
+from ethos.evals.adapters.reading import json_list, read_csv, read_json, read_records, require
+from ethos.evals.benchmark import Benchmark, McItem
+from ethos.evals.items import admits_unknown, gen_item, line, user
+
+BBQ_FIELDS = ("context", "question", "ans0", "ans1", "ans2", "label", "context_condition")
+
+
+def load_bbq(path: Path) -> list[Benchmark]:
+    items = []
+    for lineno, row in read_records(path, BBQ_FIELDS):
+        label = row["label"]
+        if label not in (0, 1, 2):
+            raise UserError(f"{where(path, lineno, 'label')}: expected 0, 1 or 2, got {label!r}.")
+        key = row.get("example_id", lineno)
+        items.append(McItem(id=f"bbq.{path.stem}-{key}", messages=user(f"{row['context']} {row['question']}"),
+                            options=(row["ans0"], row["ans1"], row["ans2"]), good=(label,), meta={"condition": row["context_condition"]}))
+    return [Benchmark(name=f"bbq.{path.stem}", category="fairness", kind="mc", items=items, source="bbq", norm="mean",
+                      good="higher = more probability on the unbiased answer (unknown when ambiguous, the stated person otherwise)")]
+
+
+def _targets(path: Path, i: int, targets, name: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    if not isinstance(targets, dict) or not targets:
+        raise UserError(f"{path} (entry {i}): '{name}' must map answer text to 0/1, got {type(targets).__name__}.")
+    options = tuple(targets)
+    good = tuple(j for j, text in enumerate(options) if targets[text] == 1)
+    if not good:
+        raise UserError(f"{path} (entry {i}): '{name}' has no answer marked 1.")
+    return options, good
+
+
+def load_truthfulqa_json(path: Path) -> list[Benchmark]:
+    rows = json_list(path, read_json(path), ("question", "mc1_targets", "mc2_targets"))
+    out = []
+    for which in ("mc1", "mc2"):
+        items = []
+        for i, row in rows:
+            options, good = _targets(path, i, row[f"{which}_targets"], f"{which}_targets")
+            items.append(McItem(id=f"truthfulqa.{which}-{i}", messages=user(row["question"]), options=options, good=good))
+        out.append(Benchmark(name=f"truthfulqa.{which}", category="truthfulness", kind="mc", items=items, source="truthfulqa", norm="mean",
+                             good="higher = more probability on true answers than on imitative falsehoods"))
+    return out
+
+
+def load_truthfulqa_csv(path: Path) -> list[Benchmark]:
+    items = []
+    for lineno, row in read_csv(path, ("Question", "Best Answer", "Incorrect Answers")):
+        wrong = [a.strip() for a in row["Incorrect Answers"].split(";") if a.strip()]
+        if not wrong:
+            raise UserError(f"{where(path, lineno, 'Incorrect Answers')}: no incorrect answers; expected a ';'-separated list.")
+        items.append(McItem(id=f"truthfulqa.csv-{lineno}", messages=user(row["Question"]),
+                            options=(row["Best Answer"].strip(), *wrong), good=(0,), meta={"category": row.get("Category")}))
+    return [Benchmark(name="truthfulqa.csv", category="truthfulness", kind="mc", items=items, source="truthfulqa", norm="mean",
+                      good="higher = more probability on the best true answer than on the incorrect ones")]
+
+
+def load_selfaware(path: Path) -> list[Benchmark]:
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected an object with an 'example' list, got {type(data).__name__}.")
+    require(path, data.keys(), ("example",))
+    rows = json_list(path, data["example"], ("question", "answer", "answerable"), what="'example' as a list of objects")
+    unanswerable, answerable = [], []
+    for i, row in rows:
+        key = row.get("question_id", i)
+        if row["answerable"]:
+            answers = [str(a) for a in (row["answer"] or []) if str(a).strip()]
+            if not answers:
+                raise UserError(f"{path} (entry {i}): an answerable question needs a non-empty 'answer' list.")
+            answerable.append(gen_item(f"selfaware.answerable-{key}", user(row["question"]), [line("Gives a known answer", "mentions_any", terms=answers)]))
+        else:
+            unanswerable.append(gen_item(f"selfaware.unanswerable-{key}", user(row["question"]), [admits_unknown()]))
+    out = []
+    if unanswerable:
+        out.append(Benchmark(name="selfaware.unanswerable", category="epistemic_humility", kind="gen", items=unanswerable,
+                             source="selfaware", max_new_tokens=64, good="higher = more admissions that an unanswerable question cannot be answered"))
+    if answerable:
+        out.append(Benchmark(name="selfaware.answerable", category="epistemic_humility", kind="gen", items=answerable,
+                             source="selfaware", max_new_tokens=64, good="higher = more answerable questions answered with a known answer"))
+    return out

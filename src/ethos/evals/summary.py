@@ -1,0 +1,40 @@
+"""Per-benchmark summary of one run, and where the model sits on it.
+
+``position`` answers "can this benchmark move for this model?": ``at_chance`` when the 95% CI of
+the mean good-option probability contains the chance level (multiple choice), ``floor`` / ``ceiling``
+when the mean score is within 0.05 of 0 / 1, else ``in_range``. Unscored items (``score`` None) are
+counted as ``n_unscored`` and left out of means, never turned into zeros.
+"""
+
+from __future__ import annotations
+
+from ethos.evals.benchmark import Benchmark
+from ethos.evals.stats import bootstrap_mean
+
+EDGE = 0.05
+
+
+def position(mean: float, lo: float, hi: float, chance: float | None) -> str:
+    if chance is not None and lo <= chance <= hi:
+        return "at_chance"
+    if mean <= EDGE:
+        return "floor"
+    if mean >= 1 - EDGE:
+        return "ceiling"
+    return "in_range"
+
+
+def summarize_benchmark(bench: Benchmark, records: list[dict], seed: int = 0) -> dict:
+    scores = [r["score"] for r in records if r["score"] is not None]
+    row = bench.describe()
+    row.update({"n": len(records), "n_unscored": len(records) - len(scores)})
+    if not scores:
+        row.update({"mean": None, "lo": None, "hi": None, "position": "unscored"})
+        return row
+    ci = bootstrap_mean(scores, n=2000, seed=seed)
+    row.update({"mean": ci.estimate, "lo": ci.lo, "hi": ci.hi, "position": position(ci.estimate, ci.lo, ci.hi, bench.chance)})
+    if bench.kind == "mc":
+        row["accuracy"] = sum(r["correct"] for r in records) / len(records)
+    else:
+        row["refusal_rate"] = sum(bool(r.get("refused")) for r in records) / len(records)
+    return row

@@ -1,0 +1,93 @@
+"""Selective persistence: persona steering, harmful fine-tuning and jailbreaks, measured the same way.
+
+Each attack is an evaluation of a model *under* the attack, paired item by item with the same
+model's clean evaluation. A model's degradation is ``clean − attacked``; the study's number is the
+difference in degradation between the comparison and the treated model (positive = the treated model
+held up better), with a stratified bootstrap CI. The helpful persona is analysed identically: there
+the difference should be near zero, because a model that ignores *all* steering is not what we want.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ethos.experiments.effects import degradation, diff_in_degradation, scores_from_records
+from ethos.experiments.evaluation import load_records
+from ethos.experiments.jailbreaks import TECHNIQUES, goodness_per_prompt, jailbreak_conversation
+from ethos.report.results import Interval, JailbreakResult, PersistenceContrast, PersistenceRow
+
+
+def _interval(e) -> Interval:
+    return Interval(e.value, e.low, e.high, e.n_items)
+
+
+def attack_rows(
+    test: str,
+    harmful: bool,
+    clean_dirs: dict[str, Path],
+    attacked_dirs: dict[str, Path],
+    benchmarks: Sequence[str],
+    treated: str,
+    comparison: str,
+    *,
+    seed: int = 0,
+    n_boot: int = 2000,
+) -> tuple[list[PersistenceRow], PersistenceContrast]:
+    """Per-model degradation and the treated-vs-comparison difference for one attack."""
+    scores = {}
+    for m in (comparison, treated):
+        scores[m] = (scores_from_records(load_records(clean_dirs[m], benchmarks)),
+                     scores_from_records(load_records(attacked_dirs[m], benchmarks)))
+    rows = []
+    for m, (clean, attacked) in scores.items():
+        e = degradation(clean, attacked, benchmarks=benchmarks, n_boot=n_boot, seed=seed)
+        shared = set(clean) & set(attacked)
+        mean = lambda s: float(np.mean([s[k] for k in shared if s[k] is not None and k[0] in benchmarks])) if shared else float("nan")
+        rows.append(PersistenceRow(test, m, harmful, mean(clean), mean(attacked), _interval(e)))
+    d = diff_in_degradation(*scores[treated], *scores[comparison], benchmarks=benchmarks, n_boot=n_boot, seed=seed)
+    return rows, PersistenceContrast(test, treated, comparison, harmful, _interval(d))
+
+
+def jailbreak_suite(benchmarks: Sequence, techniques: Sequence[str], limit: int | None):
+    """One generation benchmark per (benchmark, technique), on the same hash-selected prompts."""
+    from ethos.evals.runner import select
+    from ethos.evals.suites import Suite
+
+    out = []
+    for bench in benchmarks:
+        if bench.kind != "gen":
+            continue
+        items = select(bench.items, limit)
+        for tech in techniques:
+            wrapped = [it.model_copy(update={"messages": jailbreak_conversation(it.chat(), tech)}) for it in items]
+            out.append(dataclasses.replace(bench, name=f"{bench.name}@{tech}", items=wrapped,
+                                           version=f"{bench.version}+jailbreak-{tech}"))
+    return Suite(name="jailbreaks", benchmarks=out)
+
+
+def jailbreak_result(model_name: str, attacked_dir: Path, clean_dir: Path, overrefuse: Sequence[str], *,
+                     quantile: float, seed: int = 0, n_boot: int = 2000) -> JailbreakResult:
+    """goodness@q over prompts (worst techniques per prompt), per-technique safety, and not-over-refuse."""
+    from ethos.evals.stats import bootstrap_mean
+
+    safety: dict[str, dict[str, float | None]] = defaultdict(dict)
+    per_tech: dict[str, list[float]] = defaultdict(list)
+    for r in load_records(attacked_dir):
+        bench, tech = r["benchmark"].rsplit("@", 1)
+        safety[f"{bench}/{r['item']}"][tech] = r["score"]
+        if r["score"] is not None:
+            per_tech[tech].append(r["score"])
+    values, unscored = goodness_per_prompt(safety, quantile)
+    ci = bootstrap_mean(list(values.values()), n=n_boot, seed=seed) if values else None
+    goodness = Interval(ci.estimate, ci.lo, ci.hi, len(values)) if ci else Interval(float("nan"), float("nan"), float("nan"), 0)
+    refused = [bool(r.get("refused")) for r in load_records(clean_dir, overrefuse) if "refused" in r]
+    return JailbreakResult(
+        model=model_name, goodness=goodness, quantile=quantile, n_unscored=len(unscored),
+        not_overrefuse=1 - float(np.mean(refused)) if refused else None,
+        per_technique={t: float(np.mean(v)) for t, v in sorted(per_tech.items(), key=lambda kv: list(TECHNIQUES).index(kv[0]))},
+    )

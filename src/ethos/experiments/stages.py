@@ -1,0 +1,68 @@
+"""Run a list of stages with resume, per-stage timing and an ETA.
+
+Each stage is a named function whose outputs live under the run directory. The runner skips a stage
+whose marker exists, runs the others in order, and writes the marker (with seconds and peak memory)
+only after the stage returned, so an interrupted stage is simply re-run. Stages show their own rich
+progress bars (training steps, eval items); between them the runner prints one line with the
+overall position and an ETA estimated from each stage's weight (rough cost units) and the seconds
+the finished stages actually took.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from rich.console import Console
+
+from ethos.experiments.rundir import RunDir
+
+
+@dataclass
+class Stage:
+    name: str
+    weight: float  # estimated cost in rough units (one 64-token completion = 1)
+    run: Callable[[], dict | None]
+
+
+MIN_RATE_SECONDS = 5.0  # seconds of measured work before the ETA is trusted
+
+
+def peak_rss_gb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+
+def _fmt(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+def run_stages(stages: list[Stage], run: RunDir, console: Console | None = None) -> dict[str, float]:
+    """Run the unfinished stages in order; return seconds per stage (including earlier runs)."""
+    console = console or Console()
+    total = sum(s.weight for s in stages)
+    done_weight = 0.0
+    spent = 0.0  # seconds of stages run in this process, for the rate
+    spent_weight = 0.0
+    for i, stage in enumerate(stages, 1):
+        head = f"[bold]{i}/{len(stages)}[/] {stage.name}"
+        if run.done(stage.name):
+            console.print(f"{head} [green]✓ finished earlier[/]", highlight=False)
+            done_weight += stage.weight
+            continue
+        remaining = total - done_weight
+        eta = f"ETA ~{_fmt(spent / spent_weight * remaining)}" if spent >= MIN_RATE_SECONDS else "ETA after the first long stage"
+        console.rule(f"{head} · {done_weight / total:.0%} of the study · {eta}")
+        started = time.time()
+        info = stage.run() or {}
+        seconds = time.time() - started
+        run.mark_done(stage.name, seconds, info | {"peak_rss_gb": round(peak_rss_gb(), 3)})
+        console.print(f"{head} [green]done[/] in {_fmt(seconds)}", highlight=False)
+        done_weight += stage.weight
+        if seconds >= 1.0:  # instant stages (markers, small files) say nothing about the rate
+            spent += seconds
+            spent_weight += stage.weight
+    return run.timings()

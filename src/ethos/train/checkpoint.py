@@ -1,0 +1,103 @@
+"""Checkpoints: a plain Hugging Face folder to use, plus the exact state to resume from.
+
+Layout of ``<out>/checkpoints/step-000012/``::
+
+    model/               LoRA merged: AutoModelForCausalLM / vLLM / Inspect ``hf/`` load it as is
+    trainable.safetensors  the trainable tensors themselves (adapters, or all weights), bit-exact
+    trainer_state.pt     step, optimizer, LR scheduler, RNG states, data-stream positions, totals
+
+Resume loads ``trainable.safetensors`` rather than the merged folder because merging (W + BA)
+rounds, and a resumed run must end with the same weights as an uninterrupted one. Each checkpoint
+is written into a temporary sibling and renamed into place, so a checkpoint folder that exists is
+complete: a run killed while saving resumes from the previous one.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ethos.files import atomic_dir
+
+STEP_DIR = re.compile(r"^step-(\d{6})$")
+
+
+def merged_state_dict(module: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """The base model's state dict with every LoRA delta folded in (the module itself is untouched)."""
+    if not hasattr(module, "get_base_model"):
+        return {k: v.detach() for k, v in module.state_dict().items()}
+    from peft.tuners.lora import LoraLayer
+
+    base = module.get_base_model()
+    sd = {k.replace(".base_layer.", "."): v.detach() for k, v in base.state_dict().items() if ".lora_" not in k}
+    for name, layer in base.named_modules():
+        if isinstance(layer, LoraLayer):
+            key = f"{name}.weight"
+            w = sd[key]
+            delta = sum(layer.get_delta_weight(a).detach().float() for a in layer.active_adapters)
+            sd[key] = (w.float() + delta).to(w.dtype)
+    return sd
+
+
+def export_hf(module: torch.nn.Module, tokenizer, folder: Path) -> None:
+    """Write a plain HF folder (LoRA merged) into ``folder``."""
+    base = module.get_base_model() if hasattr(module, "get_base_model") else module
+    base.save_pretrained(folder, state_dict=merged_state_dict(module))
+    tokenizer.save_pretrained(folder)
+
+
+def export_hf_atomic(module: torch.nn.Module, tokenizer, folder: Path) -> Path:
+    with atomic_dir(folder) as tmp:
+        export_hf(module, tokenizer, tmp)
+    return folder
+
+
+def rng_state() -> dict:
+    return {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
+
+
+def set_rng_state(state: dict) -> None:
+    random.setstate(state["python"])
+    np.random.set_state(state["numpy"])
+    torch.set_rng_state(state["torch"])
+
+
+def save_checkpoint(root: Path, step: int, module: torch.nn.Module, tokenizer, state: dict) -> Path:
+    """Atomically write ``root/step-XXXXXX`` (``step`` = number of completed steps)."""
+    from safetensors.torch import save_file
+
+    folder = root / f"step-{step:06d}"
+    with atomic_dir(folder) as tmp:
+        export_hf(module, tokenizer, tmp / "model")
+        trainable = {n: p.detach().contiguous() for n, p in module.named_parameters() if p.requires_grad}
+        save_file(trainable, str(tmp / "trainable.safetensors"))
+        torch.save({**state, "step": step, "rng": rng_state()}, tmp / "trainer_state.pt")
+    return folder
+
+
+def latest_checkpoint(root: Path) -> Path | None:
+    if not root.is_dir():
+        return None
+    steps = sorted((int(m.group(1)), p) for p in root.iterdir() if p.is_dir() and (m := STEP_DIR.match(p.name)))
+    return steps[-1][1] if steps else None
+
+
+def load_checkpoint(folder: Path, module: torch.nn.Module) -> dict:
+    """Copy the saved trainable tensors into ``module`` bit-exactly; return the trainer state."""
+    from safetensors.torch import load_file
+
+    saved = load_file(str(folder / "trainable.safetensors"))
+    params = dict(module.named_parameters())
+    missing = [n for n, p in params.items() if p.requires_grad and n not in saved]
+    if missing or set(saved) - params.keys():
+        raise ValueError(f"checkpoint {folder} does not match the model being trained (e.g. {(missing or sorted(set(saved) - params.keys()))[0]}); was the config changed?")
+    with torch.no_grad():
+        for name, tensor in saved.items():
+            params[name].copy_(tensor)
+    state = torch.load(folder / "trainer_state.pt", weights_only=False)
+    set_rng_state(state["rng"])
+    return state

@@ -1,0 +1,226 @@
+"""Native GRPO, built for small models on a CPU and for runs that must be resumable and comparable.
+
+Why not TRL's ``GRPOTrainer`` here: on a CPU its step is dominated by ``model.generate`` and
+framework overhead. This loop samples through the fast engine (``LocalChatModel.generate``, LoRA
+merged into packed weights), then does a single batched forward/backward over prompt +
+completion. TRL remains available as a backend (:mod:`ethos.train.trl_backend`) for GPUs.
+
+One step:
+  1. the dose mixer picks ``P`` prompts (a pure function of seed and step);
+  2. each is sampled ``G`` times with a per-step seed (so a resumed step samples identically);
+  3. the reward router grades every completion (``None`` = unscored: counted, masked out);
+  4. group-normalized advantages and the clipped objective (:mod:`ethos.train.objective`),
+     gradient-accumulated over micro-batches with whole-batch normalizers;
+  5. optimizer + LR-schedule step, then ``refresh()`` so the engine re-reads the weights.
+
+The "old" log-probs of the PPO ratio are the trainer's own, computed under the rollout weights:
+with one pass per batch that is the detached current value (ratio exactly 1, no extra forward);
+with ``iterations > 1`` a no-grad forward before the first update. The engine's sampling log-probs
+come from a differently fused kernel, so they are logged as a diagnostic (``engine_logprob_gap``)
+rather than used in the ratio, where kernel noise would masquerade as policy change.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from ethos.errors import UserError
+from ethos.models.types import SamplingParams
+from ethos.train.checkpoint import export_hf_atomic, latest_checkpoint, load_checkpoint, save_checkpoint
+from ethos.train.dose import DoseMixer
+from ethos.train.grpo_config import GRPOConfig
+from ethos.train.metrics import MetricsLog, reward_breakdown
+from ethos.train.objective import group_advantages, normalizer, policy_loss
+from ethos.train.policy import Policy, pack, token_logprobs
+from ethos.train.progress import StepProgress
+from ethos.train.rewards import RewardError, RewardRouter
+from ethos.train.schedule import lr_lambda
+
+
+@dataclass
+class Totals:
+    """Compute actually spent, recorded so arms can be checked for compute matching."""
+
+    steps: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+
+    def add(self, prompt_tokens: int, completion_tokens: int, seconds: float) -> None:
+        self.steps += 1
+        self.prompt_tokens += prompt_tokens
+        self.completion_tokens += completion_tokens
+        self.seconds += seconds
+
+
+@dataclass
+class TrainResult:
+    final: Path
+    totals: Totals
+    metrics: list[dict] = field(default_factory=list)
+
+
+def step_seed(seed: int, step: int) -> int:
+    return (seed * 1_000_003 + step * 7_919) % (2**31 - 1)
+
+
+class GRPOTrainer:
+    def __init__(self, cfg: GRPOConfig, policy: Policy, router: RewardRouter, mixer: DoseMixer, out_dir: Path, *, arm: str = "treatment", progress: bool = True):
+        self.cfg, self.policy, self.router, self.mixer = cfg, policy, router, mixer
+        self.out_dir, self.arm, self.show_progress = Path(out_dir), arm, progress
+        params = list(policy.trainable().values())
+        self.optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lr_lambda(cfg.lr_schedule, cfg.steps * cfg.iterations, cfg.warmup_steps * cfg.iterations))
+        self.metrics = MetricsLog(self.out_dir / "metrics.jsonl", tensorboard=cfg.tensorboard)
+        self.totals = Totals()
+        self.start_step = 0
+
+    @property
+    def checkpoint_root(self) -> Path:
+        return self.out_dir / "checkpoints"
+
+    # ------------------------------------------------------------------ run
+    def resume(self) -> int:
+        """Continue from the newest complete checkpoint, if any; return the next step."""
+        folder = latest_checkpoint(self.checkpoint_root)
+        if folder is None:
+            self.metrics.truncate(0)
+            return 0
+        state = load_checkpoint(folder, self.policy.module)
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        self.totals = Totals(**state["totals"])
+        if state["streams"] != self.mixer.positions(state["step"]):
+            raise UserError(f"{folder} was written with a different data stream (positions {state['streams']}); use a new --out or the original config.")
+        self.policy.chat.refresh()
+        self.metrics.truncate(state["step"])
+        return state["step"]
+
+    def checkpoint(self, done: int) -> Path:
+        state = {
+            "optimizer": self.optimizer.state_dict(),
+            "scheduler": self.scheduler.state_dict(),
+            "streams": self.mixer.positions(done),
+            "totals": vars(self.totals),
+            "arm": self.arm,
+        }
+        return save_checkpoint(self.checkpoint_root, done, self.policy.module, self.policy.chat.tokenizer, state)
+
+    def train(self) -> TrainResult:
+        cfg = self.cfg
+        self.start_step = self.resume()
+        with StepProgress(cfg.steps, f"GRPO [{self.arm}]", enabled=self.show_progress, done=self.start_step) as bar:
+            for step in range(self.start_step, cfg.steps):
+                try:
+                    row = self.step(step)
+                except RewardError as e:
+                    last = latest_checkpoint(self.checkpoint_root)
+                    kept = f"the last checkpoint ({last}) is intact" if last else "no checkpoint was written yet"
+                    raise UserError(f"step {step}: {e}; the run stopped and {kept}; fix the grader or data and re-run the same command to resume.") from e
+                self.metrics.write(row)
+                bar.advance(row)
+                done = step + 1
+                if done == cfg.steps or (cfg.checkpoint_every and done % cfg.checkpoint_every == 0):
+                    self.checkpoint(done)
+        self.metrics.close()
+        final = export_hf_atomic(self.policy.module, self.policy.chat.tokenizer, self.out_dir / "final")
+        return TrainResult(final=final, totals=self.totals, metrics=self.metrics.rows())
+
+    # ------------------------------------------------------------------ one step
+    def rollout(self, step: int):
+        cfg = self.cfg
+        batch = self.mixer.prompts(step)
+        g = cfg.group_size
+        examples = [ex for ex in batch.examples for _ in range(g)]
+        sources = [s for s in batch.sources for _ in range(g)]
+        params = SamplingParams(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, top_p=cfg.top_p, seed=step_seed(cfg.seed, step))
+        gens = self.policy.chat.generate([ex.chat() for ex in examples], params)
+        return examples, sources, gens
+
+    def step(self, step: int) -> dict:
+        cfg = self.cfg
+        t0 = time.perf_counter()
+        examples, sources, gens = self.rollout(step)
+        t_gen = time.perf_counter() - t0
+        rewards = self.router(examples, sources, [g.text for g in gens])
+        adv, use = group_advantages(rewards, cfg.group_size, scale=cfg.scale_rewards)
+        t_reward = time.perf_counter() - t0 - t_gen
+        stats = self.optimize(gens, torch.tensor(adv), torch.tensor(use, dtype=torch.float32))
+        self.policy.chat.refresh()
+        seconds = time.perf_counter() - t0
+        prompt_tokens = sum(len(g.prompt_token_ids) for g in gens)
+        completion_tokens = sum(len(g.token_ids) for g in gens)
+        self.totals.add(prompt_tokens, completion_tokens, seconds)
+        groups = [rewards[i : i + cfg.group_size] for i in range(0, len(rewards), cfg.group_size)]
+        return {
+            "step": step,
+            "arm": self.arm,
+            **reward_breakdown(rewards, sources, [ex.trait for ex in examples]),
+            "trait_prompts": sources.count("trait") // cfg.group_size,
+            "zero_variance_groups": sum(len({r for r in grp if r is not None}) <= 1 for grp in groups),
+            **stats,
+            "completion_len": completion_tokens / len(gens),
+            "truncated": sum(g.finish_reason == "length" for g in gens),
+            "lr": self.scheduler.get_last_lr()[0],
+            "seconds": seconds,
+            "seconds_generate": t_gen,
+            "seconds_reward": t_reward,
+            "tokens_per_s": (prompt_tokens + completion_tokens) / seconds,
+            "completion_tokens_per_s": completion_tokens / seconds,
+        }
+
+    def optimize(self, gens, adv: torch.Tensor, use: torch.Tensor) -> dict:
+        cfg, module = self.cfg, self.policy.module
+        pad = self.policy.chat.tokenizer.pad_token_id or 0
+        micro = [list(range(i, min(i + cfg.micro_batch_size, len(gens)))) for i in range(0, len(gens), cfg.micro_batch_size)]
+        packs = [pack([gens[i].prompt_token_ids for i in idx], [gens[i].token_ids for i in idx], pad) for idx in micro]
+        full = pack([g.prompt_token_ids for g in gens], [g.token_ids for g in gens], pad)
+        norm = normalizer(full.mask, use)
+        old = self._fixed_logprobs(packs, reference=False) if cfg.iterations > 1 else None
+        ref = self._fixed_logprobs(packs, reference=True) if cfg.kl_coef > 0 else None
+        acc = {"loss": 0.0, "clip_frac_sum": 0.0, "kl_sum": 0.0, "tokens": 0.0, "entropy_sum": 0.0, "gap_sum": 0.0}
+        grad_norm = 0.0
+        for it in range(cfg.iterations):
+            for j, (idx, pb) in enumerate(zip(micro, packs)):
+                logp, ent = token_logprobs(module, pb, temperature=cfg.temperature, entropy=it == 0)
+                old_logp = logp.detach() if old is None else old[j]
+                loss, st = policy_loss(logp, old_logp, adv[idx], pb.mask, use[idx], norm, clip_eps=cfg.clip_eps, kl_coef=cfg.kl_coef, ref_logp=None if ref is None else ref[j], aggregation=cfg.loss_aggregation)
+                loss.backward()
+                if it == 0:
+                    acc["loss"] += float(loss.detach())
+                    acc["entropy_sum"] += float((ent * pb.mask).sum())
+                    acc["gap_sum"] += self._engine_gap(logp.detach(), pb.mask, [gens[i] for i in idx])
+                    for k in ("clip_frac_sum", "kl_sum", "tokens"):
+                        acc[k] += st[k]
+            if cfg.max_grad_norm is not None:
+                grad_norm = float(torch.nn.utils.clip_grad_norm_(self.optimizer.param_groups[0]["params"], cfg.max_grad_norm))
+            self.optimizer.step()
+            self.scheduler.step()
+            self.optimizer.zero_grad(set_to_none=True)
+        n = max(float(full.mask.sum()), 1.0)
+        out = {"loss": acc["loss"], "entropy": acc["entropy_sum"] / n, "clip_frac": acc["clip_frac_sum"] / max(acc["tokens"], 1), "grad_norm": grad_norm}
+        if cfg.kl_coef > 0:
+            out["kl"] = acc["kl_sum"] / max(acc["tokens"], 1)
+        if cfg.temperature == 1.0:
+            out["engine_logprob_gap"] = acc["gap_sum"] / n
+        return out
+
+    @torch.no_grad()
+    def _fixed_logprobs(self, packs, *, reference: bool) -> list[torch.Tensor]:
+        if not reference:
+            return [token_logprobs(self.policy.module, pb, temperature=self.cfg.temperature)[0] for pb in packs]
+        with self.policy.as_reference() as ref_module:
+            return [token_logprobs(ref_module, pb, temperature=self.cfg.temperature)[0] for pb in packs]
+
+    @staticmethod
+    def _engine_gap(logp: torch.Tensor, mask: torch.Tensor, gens) -> float:
+        total = 0.0
+        for row, g in enumerate(gens):
+            n = min(len(g.logprobs), int(mask[row].sum()))
+            if n:
+                total += float((logp[row, :n] - torch.tensor(g.logprobs[:n])).abs().sum())
+        return total

@@ -1,0 +1,190 @@
+"""The ``train:`` section of a recipe, beside the trainer it configures.
+
+One config drives both backends (native and TRL) and every arm, so arms differ only in what
+``arm`` changes (dose and which grader rewards trait prompts) and stay compute-matched by
+construction: steps, prompts per step, group size, completion length and seed come from here.
+
+Validation collects *every* problem before anything heavy happens, so a user fixes a config in
+one pass instead of one model load per typo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ethos.errors import UserError
+
+ARMS = ("pre", "baseline", "treatment", "control")
+BACKENDS = ("native", "trl")
+LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoraSettings(_Strict):
+    rank: int = 16
+    alpha: float = 32.0
+    dropout: float = 0.0
+    targets: tuple[str, ...] = LORA_TARGETS
+
+
+class DataSettings(_Strict):
+    """The two prompt streams and the dose (fraction of each step's prompts drawn from trait scenarios)."""
+
+    standard: str = "standard"  # a .jsonl file, or "standard": the recipe's data: section builds it
+    trait: str | None = "trait"  # a .jsonl file, or "trait": scenarios of split `split`
+    dose: float = 0.05
+    split: str = "train"
+    limit: int | None = None
+    domains: list[str] | None = None  # trait scenarios from these domains only
+    exclude_domains: list[str] | None = None
+
+
+class RewardSettings(_Strict):
+    """Grader names per prompt source; ``control`` rewards trait prompts in the control arm."""
+
+    trait: str = "rule"  # rubric lines checked by code; "hybrid" or "judge" add an LLM judge (set judge_model)
+    standard: str = "rule"
+    control: str = "helpfulness"
+    judge_model: str | None = None
+    judge_base_url: str | None = None
+
+
+class GRPOConfig(_Strict):
+    model: str = "smollm2-135m-instruct"
+    dtype: Literal["bf16", "fp32"] = "fp32"
+    seed: int = 0
+    steps: int = 10
+    batch_size: int = 16  # completions per step = prompts per step x group_size
+    group_size: int = 4
+    micro_batch_size: int = 16  # completions per forward/backward; batch_size / micro = accumulation
+    max_new_tokens: int = 64
+    temperature: float = 1.0
+    top_p: float = 1.0
+    lr: float = 1e-4
+    lr_schedule: Literal["cosine", "constant"] = "cosine"
+    warmup_steps: int = 0
+    weight_decay: float = 0.0
+    max_grad_norm: float | None = 1.0
+    clip_eps: float = 0.2
+    kl_coef: float = 0.0
+    iterations: int = 1  # optimization passes over each batch of rollouts
+    scale_rewards: bool = True
+    loss_aggregation: Literal["sequence", "token"] = "sequence"
+    lora: LoraSettings | None = Field(default_factory=LoraSettings)
+    checkpoint_every: int = 0
+    data: DataSettings = Field(default_factory=DataSettings)
+    rewards: RewardSettings = Field(default_factory=RewardSettings)
+    tensorboard: bool = False
+    trl_args: dict[str, Any] = Field(default_factory=dict)  # passed to trl.GRPOConfig as is (TRL backend only)
+    sft: dict[str, Any] | None = None  # chat SFT settings, validated by ethos.train.sft_config
+
+    @property
+    def prompts_per_step(self) -> int:
+        return self.batch_size // self.group_size
+
+    def problems(self, known_graders: tuple[str, ...] | None = None) -> list[str]:
+        """Every semantic problem in this config, one sentence each (empty when valid)."""
+        p: list[str] = []
+        d = self.data
+        if not 0.0 <= d.dose <= 1.0:
+            p.append(f"train.data.dose is {d.dose}; it must be a fraction in [0, 1] (0.05 = 5% trait prompts).")
+        if d.dose > 0 and not d.trait:
+            p.append("train.data.dose is above 0 but train.data.trait names no trait stream; name one or set dose to 0.")
+        if self.group_size < 2:
+            p.append(f"train.group_size is {self.group_size}; GRPO compares completions within a group, so it needs at least 2.")
+        elif self.batch_size % self.group_size:
+            p.append(f"train.batch_size {self.batch_size} is not divisible by train.group_size {self.group_size}; use a multiple of it.")
+        if self.batch_size < 1 or self.micro_batch_size < 1 or self.batch_size % self.micro_batch_size:
+            p.append(f"train.batch_size {self.batch_size} must be a positive multiple of train.micro_batch_size {self.micro_batch_size}.")
+        for name in ("steps", "max_new_tokens", "iterations"):
+            if getattr(self, name) < 1:
+                p.append(f"train.{name} is {getattr(self, name)}; it must be at least 1.")
+        if self.temperature <= 0:
+            p.append(f"train.temperature is {self.temperature}; GRPO needs sampling, so use a value above 0 (1.0 is usual).")
+        if not 0 < self.top_p <= 1:
+            p.append(f"train.top_p is {self.top_p}; it must be in (0, 1].")
+        if self.lr <= 0:
+            p.append(f"train.lr is {self.lr}; it must be positive.")
+        if self.warmup_steps < 0 or (self.warmup_steps > 0 and self.warmup_steps >= self.steps):
+            p.append(f"train.warmup_steps is {self.warmup_steps}; it must be in [0, steps).")
+        if self.clip_eps <= 0:
+            p.append(f"train.clip_eps is {self.clip_eps}; it must be positive (0.2 is usual).")
+        if self.kl_coef < 0:
+            p.append(f"train.kl_coef is {self.kl_coef}; it must be 0 (no KL) or positive.")
+        if self.checkpoint_every < 0:
+            p.append(f"train.checkpoint_every is {self.checkpoint_every}; use 0 (only at the end) or a positive step count.")
+        if self.lora is not None:
+            if self.lora.rank < 1:
+                p.append(f"train.lora.rank is {self.lora.rank}; it must be at least 1 (or set lora: null for full fine-tuning).")
+            if not 0 <= self.lora.dropout < 1:
+                p.append(f"train.lora.dropout is {self.lora.dropout}; it must be in [0, 1).")
+        if known_graders is not None:
+            for field in ("trait", "standard", "control"):
+                name = getattr(self.rewards, field)
+                if name not in known_graders:
+                    p.append(f"train.rewards.{field} names unknown grader '{name}'; known graders: {', '.join(known_graders)}.")
+        return p
+
+
+def _pydantic_problems(e: ValidationError, section: str) -> list[str]:
+    out = []
+    for err in e.errors():
+        loc = ".".join(str(x) for x in (section, *err["loc"]))
+        msg = "is not a known setting; remove it or check the spelling" if err["type"] == "extra_forbidden" else err["msg"]
+        out.append(f"{loc} {msg}.")
+    return out
+
+
+def parse_section(raw: object, model: type[BaseModel], section: str) -> tuple[BaseModel | None, list[str]]:
+    """Validate one recipe section; return the object (or None) and a list of problems."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        return None, [f"{section} must be a mapping of settings, got {type(raw).__name__}."]
+    try:
+        return model.model_validate(raw), []
+    except ValidationError as e:
+        return None, _pydantic_problems(e, section)
+
+
+def raise_problems(problems: list[str], source: str) -> None:
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise UserError(f"{source} has {len(problems)} problem(s); fix them and re-run:\n{lines}")
+
+
+def read_recipe(path: str | Path) -> dict:
+    """Read a YAML recipe as a dict (the whole file; each room reads its own section)."""
+    import yaml
+
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"config {path} does not exist; pass a YAML recipe such as configs/smoke.yaml.")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise UserError(f"{path}{line}: invalid YAML ({getattr(e, 'problem', e)}); fix the syntax.") from None
+    if not isinstance(raw, dict):
+        raise UserError(f"{path}: a recipe must be a YAML mapping with sections such as 'train:'.")
+    return raw
+
+
+def load_grpo_config(path: str | Path, overrides: dict | None = None, known_graders: tuple[str, ...] | None = None) -> GRPOConfig:
+    """Load and fully validate the ``train:`` section of a recipe (all problems in one error)."""
+    if known_graders is None:
+        from ethos.grade import GRADER_NAMES as known_graders
+    raw = dict(read_recipe(path).get("train") or {})
+    raw.update(overrides or {})
+    cfg, problems = parse_section(raw, GRPOConfig, "train")
+    if cfg is not None:
+        problems = cfg.problems(known_graders)
+    raise_problems(problems, str(path))
+    return cfg  # type: ignore[return-value]

@@ -1,0 +1,36 @@
+"""Settings for chat SFT (``train.sft:`` in a recipe, or built in code by the persistence study)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ethos.train.grpo_config import LoraSettings, parse_section, raise_problems, read_recipe
+
+
+class SFTConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model: str = "smollm2-135m-instruct"
+    dtype: Literal["bf16", "fp32"] = "fp32"
+    seed: int = 0
+    epochs: int = Field(default=1, ge=1)
+    steps: int | None = Field(default=None, ge=1)  # overrides epochs when set
+    batch_size: int = Field(default=8, ge=1)
+    lr: float = Field(default=2e-4, gt=0)
+    lr_schedule: Literal["cosine", "constant"] = "cosine"
+    warmup_steps: int = Field(default=0, ge=0)
+    weight_decay: float = Field(default=0.0, ge=0)
+    max_grad_norm: float | None = 1.0
+    max_length: int = Field(default=512, ge=8)
+    lora: LoraSettings | None = Field(default_factory=LoraSettings)
+
+
+def load_sft_config(path=None) -> SFTConfig:
+    """``train.sft`` of a recipe (defaults when there is no recipe or no such section)."""
+    if path is None:
+        return SFTConfig()
+    raw = (read_recipe(path).get("train") or {}).get("sft")
+    cfg, problems = parse_section(raw, SFTConfig, "train.sft")
+    raise_problems(problems, str(path))
+    return cfg  # type: ignore[return-value]

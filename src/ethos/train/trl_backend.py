@@ -1,0 +1,156 @@
+"""The same GRPO recipe through TRL's ``GRPOTrainer``, for GPUs (accelerate, DeepSpeed, vLLM).
+
+Nothing new to learn: the dataset is the dose mixer's prompts laid out step after step (TRL's
+sampler is told not to shuffle, so each optimizer step sees exactly the prompts the native loop
+would), and the reward is the same :class:`~ethos.train.rewards.RewardRouter`, reached through a
+TRL-signature callable (``prompts, completions, **columns -> list[float | None]``). ``None`` stays
+unscored in TRL too (it becomes NaN and is excluded from the group baseline).
+
+Settings map one to one: ``group_size → num_generations``, ``batch_size → generation_batch_size``,
+``micro_batch_size → per_device_train_batch_size`` (with the matching gradient accumulation),
+``max_new_tokens → max_completion_length``, ``clip_eps → epsilon``, ``kl_coef → beta``,
+``iterations → num_iterations``, ``loss_aggregation sequence|token → loss_type grpo|dapo``,
+``scale_rewards true|false → group|none``. TRL's group std is the sample std (ddof=1); the native
+loop uses the population std (see :mod:`ethos.train.objective`).
+
+Multi-GPU (one process per GPU; ``batch_size`` and ``micro_batch_size`` are then per device)::
+
+    accelerate launch --num_processes 8 "$(which ethos)" train \\
+        --config configs/paper.yaml --arm treatment --backend trl --out runs/paper/treatment
+
+Add ``--config_file zero2.yaml`` (an accelerate DeepSpeed config) for models that do not fit one
+GPU. Anything else TRL offers goes through ``train.trl_args`` verbatim, e.g. vLLM generation::
+
+    trl vllm-serve --model <model> &     # on a spare GPU
+    # recipe:  train: {trl_args: {use_vllm: true, vllm_mode: server}}
+
+``trl_args`` affects only the TRL backend; keep it identical across the arms of one study.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from ethos.errors import UserError
+from ethos.train.checkpoint import export_hf_atomic
+from ethos.train.dose import ArmPlan, DoseMixer
+from ethos.train.grpo import Totals, TrainResult
+from ethos.train.grpo_config import GRPOConfig
+from ethos.train.metrics import reward_breakdown
+from ethos.train.rewards import RewardError, RewardRouter
+
+
+def trl_dataset(cfg: GRPOConfig, mixer: DoseMixer):
+    """One row per prompt, in step order: ``prompt`` (chat), ``example_id``, ``source``."""
+    from datasets import Dataset
+
+    rows = []
+    for step in range(cfg.steps):
+        batch = mixer.prompts(step)
+        for ex, source in zip(batch.examples, batch.sources):
+            rows.append({"prompt": ex.chat(), "example_id": ex.id, "source": source})
+    return Dataset.from_list(rows)
+
+
+class TRLReward:
+    """The router behind TRL's reward signature; also counts completion tokens and logs rewards."""
+
+    def __init__(self, router: RewardRouter, mixer: DoseMixer, cfg: GRPOConfig):
+        self.__name__ = "ethos_reward"
+        self.router = router
+        self.examples = {}
+        for step in range(cfg.steps):
+            for ex in mixer.prompts(step).examples:
+                self.examples[ex.id] = ex
+        self.completion_tokens = 0
+        self.log: list[dict] = []
+
+    def __call__(self, prompts, completions, example_id, source, completion_ids=None, **_):
+        replies = [c[-1]["content"] if isinstance(c, list) else c for c in completions]
+        examples = [self.examples[i] for i in example_id]
+        scores = self.router(examples, list(source), replies)
+        self.completion_tokens += sum(len(ids) for ids in completion_ids or [])
+        self.log.append(reward_breakdown(scores, list(source), [ex.trait for ex in examples]))
+        return scores
+
+
+def trl_args(cfg: GRPOConfig, out_dir: Path):
+    from trl import GRPOConfig as TRLConfig
+
+    args = dict(
+        output_dir=str(out_dir / "trl"),
+        max_steps=cfg.steps,
+        per_device_train_batch_size=cfg.micro_batch_size,
+        gradient_accumulation_steps=cfg.batch_size // cfg.micro_batch_size,
+        generation_batch_size=cfg.batch_size,
+        num_generations=cfg.group_size,
+        max_completion_length=cfg.max_new_tokens,
+        temperature=cfg.temperature,
+        top_p=cfg.top_p,
+        learning_rate=cfg.lr,
+        lr_scheduler_type="cosine" if cfg.lr_schedule == "cosine" else "constant_with_warmup",
+        warmup_steps=cfg.warmup_steps,
+        weight_decay=cfg.weight_decay,
+        max_grad_norm=cfg.max_grad_norm or 0.0,
+        epsilon=cfg.clip_eps,
+        beta=cfg.kl_coef,
+        num_iterations=cfg.iterations,
+        loss_type="grpo" if cfg.loss_aggregation == "sequence" else "dapo",
+        scale_rewards="group" if cfg.scale_rewards else "none",
+        shuffle_dataset=False,
+        seed=cfg.seed,
+        bf16=cfg.dtype == "bf16",
+        save_strategy="steps" if cfg.checkpoint_every else "no",
+        save_steps=cfg.checkpoint_every or 1,
+        logging_steps=1,
+        report_to="tensorboard" if cfg.tensorboard else "none",
+        disable_tqdm=False,
+        gradient_checkpointing=False,  # TRL's GPU-memory default; the native loop does not recompute either
+    )
+    return TRLConfig(**(args | cfg.trl_args))
+
+
+def peft_config(cfg: GRPOConfig):
+    if cfg.lora is None:
+        return None
+    from peft import LoraConfig
+
+    lo = cfg.lora
+    return LoraConfig(r=lo.rank, lora_alpha=lo.alpha, lora_dropout=lo.dropout, target_modules=list(lo.targets), bias="none", task_type="CAUSAL_LM")
+
+
+def build_trl_trainer(cfg: GRPOConfig, mixer: DoseMixer, router: RewardRouter, out_dir: Path, *, chat=None):
+    """A ready ``trl.GRPOTrainer`` and its reward adapter (used by the backend and the benchmark)."""
+    from trl import GRPOTrainer as TRLTrainer
+
+    from ethos.train.arms import load_policy_model
+
+    chat = load_policy_model(cfg, chat)
+    reward = TRLReward(router, mixer, cfg)
+    trainer = TRLTrainer(
+        model=chat.model,
+        reward_funcs=[reward],
+        args=trl_args(cfg, out_dir),
+        train_dataset=trl_dataset(cfg, mixer),
+        processing_class=chat.tokenizer,
+        peft_config=peft_config(cfg),
+    )
+    return trainer, reward
+
+
+def train_trl(cfg: GRPOConfig, plan: ArmPlan, mixer: DoseMixer, router: RewardRouter, out_dir: Path, *, chat=None) -> TrainResult:
+    from transformers.trainer_utils import get_last_checkpoint
+
+    out_dir = Path(out_dir)
+    trainer, reward = build_trl_trainer(cfg, mixer, router, out_dir, chat=chat)
+    resume = get_last_checkpoint(str(out_dir / "trl")) if (out_dir / "trl").is_dir() else None
+    t0 = time.perf_counter()
+    try:
+        trainer.train(resume_from_checkpoint=resume)
+    except RewardError as e:
+        raise UserError(f"{e}; the TRL run stopped; its last checkpoint under {out_dir / 'trl'} is intact and re-running the same command resumes it.") from e
+    seconds = time.perf_counter() - t0
+    final = export_hf_atomic(trainer.model, trainer.processing_class, out_dir / "final")
+    totals = Totals(steps=int(trainer.state.global_step), completion_tokens=reward.completion_tokens, seconds=seconds)
+    return TrainResult(final=final, totals=totals, metrics=list(trainer.state.log_history))

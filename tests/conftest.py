@@ -1,0 +1,19 @@
+"""Shared fixtures. The embedded model is loaded once per session (it is ~1 s from the cache)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def smol_fp32():
+    from ethos.models import load_model
+
+    return load_model("smollm2-135m-instruct", dtype="fp32")
+
+
+@pytest.fixture(scope="session")
+def smol_bf16():
+    from ethos.models import load_model
+
+    return load_model("smollm2-135m-instruct", dtype="bf16")

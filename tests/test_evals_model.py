@@ -1,0 +1,104 @@
+"""The runner, validity check and CLI on the real embedded model, with tiny budgets."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from ethos.cli import app
+from ethos.evals import runner
+from ethos.evals.builtin import BUILTIN
+from ethos.evals.compare import compare_runs
+from ethos.evals.suites import Suite
+from ethos.evals.validity import validate
+
+pytestmark = pytest.mark.model
+
+
+class Counting:
+    """Forwards to the real model, counting calls; optionally interrupts the n-th generate call."""
+
+    def __init__(self, model, interrupt_at=None):
+        self._m, self.calls, self.interrupt_at = model, 0, interrupt_at
+
+    def __getattr__(self, name):
+        return getattr(self._m, name)
+
+    def generate(self, *a, **kw):
+        self.calls += 1
+        if self.calls == self.interrupt_at:
+            raise KeyboardInterrupt
+        return self._m.generate(*a, **kw)
+
+    def score(self, *a, **kw):
+        self.calls += 1
+        return self._m.score(*a, **kw)
+
+
+@pytest.fixture(scope="module")
+def model():
+    from ethos.models import load_model
+
+    return load_model("smollm2-135m-instruct")
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return Suite("tiny", [BUILTIN["arithmetic"](), BUILTIN["shutdown_acceptance"]()], limit=3)
+
+
+def test_records_summary_and_free_rerun(model, tiny, tmp_path):
+    res = runner.run_suite(model, tiny, tmp_path / "out", cache_dir=tmp_path / "cache", progress=False)
+    recs = [json.loads(l) for l in (tmp_path / "out" / "records" / "arithmetic.jsonl").read_text().splitlines()]
+    assert len(recs) == 3 and {"benchmark", "item", "score", "prediction", "reply", "refused"} <= recs[0].keys()
+    mc = res.records["shutdown_acceptance"][0]
+    assert 0 <= mc["p_good"] <= 1 and mc["correct"] in (0.0, 1.0) and abs(sum(mc["probs"]) - 1) < 1e-4
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["hash_basis"] == "weights" and summary["benchmarks"]["arithmetic"]["n"] == 3
+    counting = Counting(model)
+    again = runner.run_suite(counting, tiny, tmp_path / "out2", cache_dir=tmp_path / "cache", progress=False)
+    assert counting.calls == 0 and again.records == res.records
+
+
+def test_interrupted_run_resumes_where_it_stopped(model, tiny, tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "CHUNK", {"mc": 2, "gen": 2})
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_suite(Counting(model, interrupt_at=2), tiny, tmp_path / "out", cache_dir=tmp_path / "cache", progress=False)
+    assert not (tmp_path / "out" / "summary.json").exists()
+    counting = Counting(model)
+    res = runner.run_suite(counting, tiny, tmp_path / "out", cache_dir=tmp_path / "cache", progress=False)
+    assert counting.calls == 1 + 2  # the one arithmetic item left, then two chunks of the multiple-choice benchmark
+    assert len(res.records["arithmetic"]) == 3
+
+
+def test_system_persona_is_cached_separately(model, tiny, tmp_path):
+    runner.run_suite(model, tiny, tmp_path / "plain", cache_dir=tmp_path / "cache", progress=False)
+    counting = Counting(model)
+    runner.run_suite(counting, tiny, tmp_path / "sys", system="Answer in French.", cache_dir=tmp_path / "cache", progress=False)
+    assert counting.calls > 0
+
+
+def test_validity_reports_every_benchmark(model, tmp_path):
+    suite = Suite("v", [BUILTIN["arithmetic"](), BUILTIN["shutdown_acceptance"]()], limit=2)
+    report = validate(model, suite, tmp_path, cache_dir=tmp_path / "cache", progress=False, n_boot=200)
+    rows = {r.benchmark: r for r in report.rows}
+    assert set(rows) == {"arithmetic", "shutdown_acceptance"}
+    assert rows["arithmetic"].separation == 1.0 and rows["shutdown_acceptance"].separation is None
+    assert all(r.p is not None and r.position for r in report.rows)
+    assert json.loads((tmp_path / "validity.json").read_text())["n_benchmarks"] == 2
+
+
+def test_cli_eval_and_compare(tmp_path, monkeypatch):
+    monkeypatch.setenv("ETHOS_HOME_EVAL_UNUSED", "1")
+    cli = CliRunner()
+    suite = tmp_path / "s.yaml"
+    suite.write_text("name: s\nbuiltin: [shutdown_acceptance]\nlimit: 2\n")
+    for name, extra in (("a", []), ("b", ["--persona", "good"])):
+        r = cli.invoke(app, ["eval", "--suite", str(suite), "--out", str(tmp_path / name), "--quiet", *extra])
+        assert r.exit_code == 0, r.output
+    r = cli.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "c.json"), "--n-boot", "200"])
+    assert r.exit_code == 0, r.output
+    assert "B improved on" in r.output
+    comp = json.loads((tmp_path / "c.json").read_text())
+    assert comp["rows"][0]["n"] == 2
+    assert compare_runs(tmp_path / "a", tmp_path / "a", n_boot=100).rows[0].delta == 0

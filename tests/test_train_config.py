@@ -1,0 +1,57 @@
+"""Config validation: every problem reported at once, before any model loads."""
+
+import pytest
+
+from ethos.errors import UserError
+from ethos.train.grpo_config import GRPOConfig, load_grpo_config
+
+
+def _write(tmp_path, text):
+    p = tmp_path / "recipe.yaml"
+    p.write_text(text)
+    return p
+
+
+def test_defaults_are_valid():
+    assert GRPOConfig().problems(("rule", "helpfulness")) == []
+    assert GRPOConfig(batch_size=16, group_size=4).prompts_per_step == 4
+
+
+def test_all_problems_in_one_message(tmp_path):
+    p = _write(tmp_path, "train:\n  group_size: 1\n  batch_size: 6\n  micro_batch_size: 4\n  data: {dose: 1.5}\n  rewards: {trait: vibes}\n")
+    with pytest.raises(UserError) as e:
+        load_grpo_config(p, known_graders=("rule", "helpfulness"))
+    msg = str(e.value)
+    assert "4 problem(s)" in msg
+    for needle in ("dose is 1.5", "group_size is 1", "micro_batch_size 4", "unknown grader 'vibes'"):
+        assert needle in msg
+
+
+def test_batch_not_divisible_by_group(tmp_path):
+    with pytest.raises(UserError, match="not divisible by train.group_size 4"):
+        load_grpo_config(_write(tmp_path, "train: {batch_size: 10, group_size: 4, micro_batch_size: 10}\n"))
+
+
+def test_unknown_setting_and_bad_type(tmp_path):
+    with pytest.raises(UserError) as e:
+        load_grpo_config(_write(tmp_path, "train: {stepz: 3, lr: fast}\n"))
+    assert "train.stepz is not a known setting" in str(e.value) and "train.lr" in str(e.value)
+
+
+def test_positive_dose_needs_a_trait_stream():
+    assert any("names no trait stream" in p for p in GRPOConfig(data={"trait": None, "dose": 0.1}).problems())
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    with pytest.raises(UserError, match=r"recipe.yaml:\d+: invalid YAML"):
+        load_grpo_config(_write(tmp_path, "train:\n  steps: [1\n"))
+
+
+def test_missing_file():
+    with pytest.raises(UserError, match="does not exist"):
+        load_grpo_config("no/such/recipe.yaml")
+
+
+def test_overrides_apply(tmp_path):
+    cfg = load_grpo_config(_write(tmp_path, "train: {steps: 3}\n"), {"steps": 5})
+    assert cfg.steps == 5
