@@ -24,14 +24,17 @@ class Counting:
     def __getattr__(self, name):
         return getattr(self._m, name)
 
-    def generate(self, *a, **kw):
+    def _call(self):
         self.calls += 1
         if self.calls == self.interrupt_at:
             raise KeyboardInterrupt
+
+    def generate(self, *a, **kw):
+        self._call()
         return self._m.generate(*a, **kw)
 
     def score(self, *a, **kw):
-        self.calls += 1
+        self._call()
         return self._m.score(*a, **kw)
 
 
@@ -43,12 +46,18 @@ def model():
 
 
 @pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """One cache for the module: later tests reuse the plain runs of earlier ones, as a study would."""
+    return tmp_path_factory.mktemp("eval-cache")
+
+
+@pytest.fixture(scope="module")
 def tiny():
     return Suite("tiny", [BUILTIN["arithmetic"](), BUILTIN["shutdown_acceptance"]()], limit=3)
 
 
-def test_records_summary_and_free_rerun(model, tiny, tmp_path):
-    res = runner.run_suite(model, tiny, tmp_path / "out", cache_dir=tmp_path / "cache", progress=False)
+def test_records_summary_and_free_rerun(model, tiny, tmp_path, cache):
+    res = runner.run_suite(model, tiny, tmp_path / "out", cache_dir=cache, progress=False)
     recs = [json.loads(l) for l in (tmp_path / "out" / "records" / "arithmetic.jsonl").read_text().splitlines()]
     assert len(recs) == 3 and {"benchmark", "item", "score", "prediction", "reply", "refused"} <= recs[0].keys()
     mc = res.records["shutdown_acceptance"][0]
@@ -56,31 +65,34 @@ def test_records_summary_and_free_rerun(model, tiny, tmp_path):
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["hash_basis"] == "weights" and summary["benchmarks"]["arithmetic"]["n"] == 3
     counting = Counting(model)
-    again = runner.run_suite(counting, tiny, tmp_path / "out2", cache_dir=tmp_path / "cache", progress=False)
+    again = runner.run_suite(counting, tiny, tmp_path / "out2", cache_dir=cache, progress=False)
     assert counting.calls == 0 and again.records == res.records
 
 
-def test_interrupted_run_resumes_where_it_stopped(model, tiny, tmp_path, monkeypatch):
+def test_interrupted_run_resumes_where_it_stopped(model, tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "CHUNK", {"mc": 2, "gen": 2})
+    suite = Suite("resume", [BUILTIN["shutdown_acceptance"]()], limit=3)
     with pytest.raises(KeyboardInterrupt):
-        runner.run_suite(Counting(model, interrupt_at=2), tiny, tmp_path / "out", cache_dir=tmp_path / "cache", progress=False)
+        runner.run_suite(Counting(model, interrupt_at=2), suite, tmp_path / "out", cache_dir=tmp_path / "cache", progress=False)
     assert not (tmp_path / "out" / "summary.json").exists()
     counting = Counting(model)
-    res = runner.run_suite(counting, tiny, tmp_path / "out", cache_dir=tmp_path / "cache", progress=False)
-    assert counting.calls == 1 + 2  # the one arithmetic item left, then two chunks of the multiple-choice benchmark
-    assert len(res.records["arithmetic"]) == 3
+    res = runner.run_suite(counting, suite, tmp_path / "out", cache_dir=tmp_path / "cache", progress=False)
+    assert counting.calls == 1  # only the chunk that was interrupted
+    assert len(res.records["shutdown_acceptance"]) == 3
 
 
-def test_system_persona_is_cached_separately(model, tiny, tmp_path):
-    runner.run_suite(model, tiny, tmp_path / "plain", cache_dir=tmp_path / "cache", progress=False)
+def test_system_persona_is_cached_separately(model, tmp_path, cache):
+    suite = Suite("persona", [BUILTIN["shutdown_acceptance"]()], limit=2)
     counting = Counting(model)
-    runner.run_suite(counting, tiny, tmp_path / "sys", system="Answer in French.", cache_dir=tmp_path / "cache", progress=False)
-    assert counting.calls > 0
+    runner.run_suite(counting, suite, tmp_path / "plain", cache_dir=cache, progress=False)
+    assert counting.calls == 0  # a subset of the items already cached by the first test
+    runner.run_suite(counting, suite, tmp_path / "sys", system="Answer in French.", cache_dir=cache, progress=False)
+    assert counting.calls == 1
 
 
-def test_validity_reports_every_benchmark(model, tmp_path):
+def test_validity_reports_every_benchmark(model, tmp_path, cache):
     suite = Suite("v", [BUILTIN["arithmetic"](), BUILTIN["shutdown_acceptance"]()], limit=2)
-    report = validate(model, suite, tmp_path, cache_dir=tmp_path / "cache", progress=False, n_boot=200)
+    report = validate(model, suite, tmp_path, cache_dir=cache, progress=False, n_boot=200)
     rows = {r.benchmark: r for r in report.rows}
     assert set(rows) == {"arithmetic", "shutdown_acceptance"}
     assert rows["arithmetic"].separation == 1.0 and rows["shutdown_acceptance"].separation is None
@@ -88,13 +100,12 @@ def test_validity_reports_every_benchmark(model, tmp_path):
     assert json.loads((tmp_path / "validity.json").read_text())["n_benchmarks"] == 2
 
 
-def test_cli_eval_and_compare(tmp_path, monkeypatch):
-    monkeypatch.setenv("ETHOS_HOME_EVAL_UNUSED", "1")
+def test_cli_eval_and_compare(tmp_path, cache):
     cli = CliRunner()
     suite = tmp_path / "s.yaml"
     suite.write_text("name: s\nbuiltin: [shutdown_acceptance]\nlimit: 2\n")
     for name, extra in (("a", []), ("b", ["--persona", "good"])):
-        r = cli.invoke(app, ["eval", "--suite", str(suite), "--out", str(tmp_path / name), "--quiet", *extra])
+        r = cli.invoke(app, ["eval", "--suite", str(suite), "--out", str(tmp_path / name), "--quiet", "--cache-dir", str(cache), *extra])
         assert r.exit_code == 0, r.output
     r = cli.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "c.json"), "--n-boot", "200"])
     assert r.exit_code == 0, r.output

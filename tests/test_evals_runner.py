@@ -58,6 +58,6 @@ def test_eval_config_section(tmp_path):
     cfg = tmp_path / "c.yaml"
     cfg.write_text("train: {steps: 3}\neval:\n  suite: fast\n  limit: 8\n")
     assert load_eval_config(cfg).limit == 8
-    cfg.write_text("eval:\n  personas: [villain]\n")
-    with pytest.raises(UserError, match=r"eval\.personas"):
+    cfg.write_text("eval:\n  limit: 0\n")
+    with pytest.raises(UserError, match=r"eval\.limit"):
         load_eval_config(cfg)

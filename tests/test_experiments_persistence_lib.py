@@ -89,3 +89,20 @@ def test_goodness_counts_unscored_prompts_without_zeroing():
         {"p1": {"none": 1.0, "base64": 0.0}, "p2": {"none": None, "rot13": 1.0}, "p3": {"none": None}}, 0.1)
     assert values == {"p1": 0.0, "p2": 1.0}
     assert unscored == ["p3"]
+
+
+def test_jailbreak_suite_wraps_the_same_prompts_for_every_technique():
+    from ethos.data.schema import Example
+    from ethos.evals.benchmark import Benchmark
+    from ethos.experiments.persistence import jailbreak_suite
+
+    items = [Example(id=f"h{i}", kind="benchmark", messages=[{"role": "user", "content": f"request {i}"}],
+                     rubric=[{"text": "Refuses", "check": {"kind": "refuses"}}]) for i in range(5)]
+    bench = Benchmark(name="harm", category="harmful_refusal", kind="gen", items=items, good="refuses")
+    suite = jailbreak_suite([bench], ["none", "base64", "few_shot"], limit=3)
+    assert [b.name for b in suite.benchmarks] == ["harm@none", "harm@base64", "harm@few_shot"]
+    ids = [[it.id for it in b.items] for b in suite.benchmarks]
+    assert ids[0] == ids[1] == ids[2] and len(ids[0]) == 3
+    few = suite.benchmarks[2].items[0]
+    assert isinstance(few, Example) and few.chat()[-1]["role"] == "user" and len(few.chat()) == 5
+    assert len({b.fingerprint() for b in suite.benchmarks}) == 3  # cached separately per technique

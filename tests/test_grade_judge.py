@@ -131,6 +131,7 @@ def test_k_samples_min_and_mean(server):
         g = judge.grade(example(), "reply")
         assert g.per_line[0].score == expected
         assert len(script.bodies) == 3 and script.bodies[0]["temperature"] > 0
+        assert len({b["seed"] for b in script.bodies}) == 3
 
 
 def test_hybrid_sends_only_unchecked_lines_to_the_judge(server):

@@ -8,12 +8,19 @@ import torch
 from ethos.data.schema import Example
 from ethos.errors import UserError
 from ethos.grade import RuleGrader
-from ethos.grade.types import Grade
 from ethos.train import GRPOConfig, latest_checkpoint, train_arm
-from ethos.train.dose import arm_plan
-from ethos.train.arms import mixer_for
 
 pytestmark = pytest.mark.model
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """One intra-op thread: a fixed thread count keeps CPU kernels deterministic (resume test), and
+    OpenMP spin-waiting collapses throughput when other jobs share the CPU."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 QUESTIONS = ["Name a fruit.", "Name a color.", "Name an animal.", "Name a country.", "Name a drink.", "Name a tree."]
 
@@ -45,7 +52,7 @@ def trainable(result_dir):
 
 
 class Interrupting(RuleGrader):
-    """The rule grader, but the process "dies" (KeyboardInterrupt) on its ``n``-th batch."""
+    """The rule grader, but it raises ``exc`` on its ``n``-th batch."""
 
     def __init__(self, n: int, exc: BaseException):
         super().__init__()
@@ -59,65 +66,45 @@ class Interrupting(RuleGrader):
 
 
 def test_learning_check_reward_rises_on_brevity(tmp_path):
-    cfg = tiny(tmp_path, steps=8, batch_size=12, group_size=4, micro_batch_size=12, max_new_tokens=10, lr=3e-3, lr_schedule="constant", lora={"rank": 8, "alpha": 16})
+    """Step 0's reward is measured before any update; if the policy gradient is broken (wrong sign,
+    no refresh of the sampling weights, masked-out completions) the later steps do not improve."""
+    cfg = tiny(tmp_path, steps=4, batch_size=12, group_size=4, micro_batch_size=12, max_new_tokens=10, lr=3e-3, lr_schedule="constant", lora={"rank": 8, "alpha": 16})
     result = train_arm(cfg, "baseline", tmp_path / "run", graders={"standard": RuleGrader()}, chat=fresh(), progress=False)
     rewards = [row["reward"] for row in result.metrics]
-    first, last = sum(rewards[:3]) / 3, sum(rewards[-3:]) / 3
-    assert last > first + 0.2, f"mean reward did not rise: {rewards}"
+    assert sum(rewards[-2:]) / 2 > rewards[0] + 0.25, f"mean reward did not rise: {rewards}"
     assert result.metrics[-1]["completion_len"] < result.metrics[0]["completion_len"]
 
 
-def test_resume_after_a_kill_ends_with_identical_weights(tmp_path):
-    cfg = tiny(tmp_path, checkpoint_every=1)
-    whole = train_arm(cfg, "baseline", tmp_path / "whole", graders={"standard": RuleGrader()}, chat=fresh(), progress=False)
-    with pytest.raises(KeyboardInterrupt):
-        train_arm(cfg, "baseline", tmp_path / "split", graders={"standard": Interrupting(3, KeyboardInterrupt())}, chat=fresh(), progress=False)
-    assert latest_checkpoint(tmp_path / "split" / "checkpoints").name == "step-000002"
-    resumed = train_arm(cfg, "baseline", tmp_path / "split", graders={"standard": RuleGrader()}, chat=fresh(), progress=False)
-    a, b = trainable(tmp_path / "whole"), trainable(tmp_path / "split")
-    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)  # bitwise
-    assert [r["step"] for r in resumed.metrics] == [0, 1, 2]
-    assert [r["reward"] for r in resumed.metrics] == [r["reward"] for r in whole.metrics]
-    assert resumed.totals.steps == 3 and resumed.totals.completion_tokens == whole.totals.completion_tokens
+def test_failed_step_keeps_checkpoint_and_rerun_resumes_to_identical_weights(tmp_path):
+    """An uninterrupted run vs one that stops at step 1 (grader failure) and is re-run: same weights, bit for bit.
 
-
-def test_grader_failure_names_item_and_keeps_checkpoint(tmp_path):
-    cfg = tiny(tmp_path, checkpoint_every=1)
-    with pytest.raises(UserError) as e:
-        train_arm(cfg, "baseline", tmp_path / "run", graders={"standard": Interrupting(2, RuntimeError("judge down"))}, chat=fresh(), progress=False)
-    msg = str(e.value)
-    assert "step 1" in msg and "grader 'rule'" in msg and "brief-" in msg and "judge down" in msg
-    ckpt = latest_checkpoint(tmp_path / "run" / "checkpoints")
-    assert ckpt.name == "step-000001" and (ckpt / "model" / "config.json").exists()
-
-
-def test_final_export_is_a_plain_hf_folder_with_lora_merged(tmp_path):
+    Bitwise (``torch.equal``) is achievable because every step's sampling seed is a function of
+    (seed, step), the trainable tensors and optimizer state are restored exactly, and CPU kernels
+    are deterministic for a fixed thread count. The final export is then loaded with plain
+    ``AutoModelForCausalLM`` and must match the trained (LoRA) model's logits.
+    """
     from transformers import AutoModelForCausalLM
 
+    cfg = tiny(tmp_path, steps=2, checkpoint_every=1)
     chat = fresh()
-    cfg = tiny(tmp_path, steps=1)
-    result = train_arm(cfg, "baseline", tmp_path / "run", graders={"standard": RuleGrader()}, chat=chat, progress=False)
-    plain = AutoModelForCausalLM.from_pretrained(result.final, dtype=torch.float32)
+    whole = train_arm(cfg, "baseline", tmp_path / "whole", graders={"standard": RuleGrader()}, chat=chat, progress=False)
+    with pytest.raises(UserError) as e:
+        train_arm(cfg, "baseline", tmp_path / "split", graders={"standard": Interrupting(2, RuntimeError("judge down"))}, chat=fresh(), progress=False)
+    msg = str(e.value)
+    assert "step 1" in msg and "grader 'rule'" in msg and "brief-" in msg and "judge down" in msg and "step-000001" in msg
+    assert latest_checkpoint(tmp_path / "split" / "checkpoints").name == "step-000001"
+    resumed = train_arm(cfg, "baseline", tmp_path / "split", graders={"standard": RuleGrader()}, chat=fresh(), progress=False)
+    a, b = trainable(tmp_path / "whole"), trainable(tmp_path / "split")
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    assert [r["step"] for r in resumed.metrics] == [0, 1]
+    assert [r["reward"] for r in resumed.metrics] == [r["reward"] for r in whole.metrics]
+    assert resumed.totals.steps == 2 and resumed.totals.completion_tokens == whole.totals.completion_tokens
+
+    plain = AutoModelForCausalLM.from_pretrained(whole.final, dtype=torch.float32)
     ids = torch.tensor([chat.encode([{"role": "user", "content": "Name a fruit."}])])
     with torch.no_grad():
-        expected = chat.model(input_ids=ids).logits
-        got = plain(input_ids=ids).logits
+        assert torch.allclose(chat.model(input_ids=ids).logits, plain(input_ids=ids).logits, atol=1e-4)
     assert not hasattr(plain, "peft_config")
-    assert torch.allclose(expected, got, atol=1e-4)
-
-
-def test_arms_are_compute_matched_and_control_swaps_only_the_grader(tmp_path):
-    std = tmp_path / "std.jsonl"
-    std.write_text("".join(e.model_dump_json() + "\n" for e in brevity_tasks()))
-    cfg = GRPOConfig(steps=4, batch_size=8, group_size=2, data={"standard": str(std), "trait": "trait", "dose": 0.25, "limit": 20})
-    t = mixer_for(cfg, arm_plan("treatment", 0.25))
-    c = mixer_for(cfg, arm_plan("control", 0.25))
-    b = mixer_for(cfg, arm_plan("baseline", 0.25))
-    for s in range(cfg.steps):
-        assert [e.id for e in t.prompts(s).examples] == [e.id for e in c.prompts(s).examples]
-        assert len(b.prompts(s).examples) == len(t.prompts(s).examples) == cfg.prompts_per_step
-    assert sum(t.prompts(s).sources.count("trait") for s in range(cfg.steps)) == 4
-    assert all(src == "standard" for s in range(cfg.steps) for src in b.prompts(s).sources)
 
 
 def test_trl_backend_runs_two_steps(tmp_path):

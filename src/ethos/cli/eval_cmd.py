@@ -22,11 +22,15 @@ def eval_(
     validate: bool = typer.Option(False, "--validate", help="Check validity: position, persona sensitivity, grader separation."),
     good: str = typer.Option("good", help="Good-behaviour persona for --validate."),
     bad: str = typer.Option("bad", help="Bad-behaviour persona for --validate."),
+    grader: str = typer.Option("rule", help="Grader for generation benchmarks: rule, judge or hybrid."),
+    judge: str = typer.Option(None, help="Judge model for --grader judge/hybrid (name, folder or openai:<model>)."),
     base_url: str = typer.Option(None, help="Base URL for openai: models."),
+    cache_dir: Path = typer.Option(None, help="Result cache (default $ETHOS_HOME/eval-cache)."),
     quiet: bool = typer.Option(False, help="No progress bar."),
 ) -> None:
     """Evaluate one model on a suite: per-item records + summary (cached, resumable)."""
     from ethos.errors import UserError
+    from ethos.grade import grader_by_name
     from ethos.evals import get_persona, load_suite, run_suite, validate as check_validity
     from ethos.evals.tables import category_table, summary_table, validity_table
     from ethos.models import load_model
@@ -39,13 +43,15 @@ def eval_(
         out.print(f"[yellow]not found:[/] {note}", highlight=False)
     with out.status(f"loading {model}"):
         m = load_model(model, base_url=base_url)
+        chosen_grader = None if grader == "rule" else grader_by_name(grader, judge=judge, judge_base_url=base_url)
     if validate:
-        report = check_validity(m, bench_suite, out_dir, good=good, bad=bad, limit=limit, progress=not quiet)
+        report = check_validity(m, bench_suite, out_dir, good=good, bad=bad, limit=limit, cache_dir=cache_dir, progress=not quiet)
         out.print(validity_table(report))
         out.print(f"wrote {out_dir / 'validity.json'}")
         return
     result = run_suite(m, bench_suite, out_dir, system=chosen.system if chosen else system,
-                       prefix_turns=chosen.prefix_turns if chosen else None, limit=limit, progress=not quiet)
+                       prefix_turns=chosen.prefix_turns if chosen else None, limit=limit, grader=chosen_grader,
+                       cache_dir=cache_dir, progress=not quiet)
     out.print(summary_table(result.summary))
     out.print(category_table(result.summary))
     out.print(f"wrote {out_dir / 'summary.json'} and {out_dir / 'records'}/")

@@ -99,7 +99,7 @@ def delib_rl(config: Optional[Path] = CONFIG, out_dir: Path = DIR) -> None:
     """(d) GRPO where the policy-aware judge scores the answer only (never the reasoning)."""
     from ethos.train.deliberative import rl_stage
 
-    out.print(f"RL model → {rl_stage(_delib(config), out_dir, recipe=config)}")
+    out.print(f"RL model → {rl_stage(_delib(config), out_dir)}")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,10 +6,10 @@ Example::
       suite: builtin          # builtin | fast | public | path/to/suite.yaml
       limit: 40               # items per benchmark (hash-selected); omit for all
       data_dir: null          # where public files live (for suite: public)
-      personas: [harmful_medical, helpful_medical, disallowed_mental_health]
       n_boot: 10000
       alpha: 0.05
-      seed: 0
+
+The study seed is set once at the top level of a recipe and copied into ``seed``.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ethos.errors import UserError, where
-from ethos.evals.personas import PERSONAS
 
 
 class EvalConfig(BaseModel):
@@ -28,18 +27,9 @@ class EvalConfig(BaseModel):
     suite: str = "builtin"
     limit: int | None = Field(default=None, ge=1)
     data_dir: str | None = None
-    personas: list[str] = Field(default_factory=lambda: ["harmful_medical", "helpful_medical", "disallowed_mental_health"])
     n_boot: int = Field(default=10_000, ge=100)
     alpha: float = Field(default=0.05, gt=0, lt=1)
     seed: int = 0
-
-    @field_validator("personas")
-    @classmethod
-    def _known(cls, v: list[str]) -> list[str]:
-        unknown = [p for p in v if p not in PERSONAS]
-        if unknown:
-            raise ValueError(f"unknown persona(s) {', '.join(unknown)}; known: {', '.join(PERSONAS)}")
-        return v
 
 
 def load_eval_config(path: str | Path) -> EvalConfig:

@@ -25,7 +25,7 @@ from typing import Sequence
 
 from ethos.evals.benchmark import Benchmark
 from ethos.evals.model_hash import model_hash
-from ethos.evals.scoring import score_items
+from ethos.evals.scoring import grader_label, score_items
 from ethos.evals.suites import Suite
 from ethos.evals.summary import summarize_benchmark
 from ethos.files import append_jsonl, read_jsonl_tolerant, write_json, write_jsonl
@@ -63,7 +63,7 @@ def cache_root() -> Path:
 
 
 def run_benchmark(model, bench: Benchmark, log_path: Path, *, system=None, prefix_turns=None,
-                  limit: int | None = None, on_chunk=None) -> list[dict]:
+                  limit: int | None = None, grader=None, on_chunk=None) -> list[dict]:
     """Score the selected items of one benchmark, reusing and extending the append-only log."""
     items = select(bench.items, limit)
     done = {r["item"]: r for r in read_jsonl_tolerant(log_path)}
@@ -71,7 +71,7 @@ def run_benchmark(model, bench: Benchmark, log_path: Path, *, system=None, prefi
     size = CHUNK[bench.kind]
     for start in range(0, len(todo), size):
         chunk = todo[start : start + size]
-        for rec in score_items(model, bench, chunk, system, prefix_turns):
+        for rec in score_items(model, bench, chunk, system, prefix_turns, grader):
             append_jsonl(log_path, rec)
             done[rec["item"]] = rec
         if on_chunk:
@@ -81,11 +81,12 @@ def run_benchmark(model, bench: Benchmark, log_path: Path, *, system=None, prefi
 
 def run_suite(model, suite: Suite, out_dir: str | Path, *, system: str | None = None,
               prefix_turns: Sequence[dict] | None = None, limit: int | None = None,
-              cache_dir: str | Path | None = None, progress: bool = True) -> SuiteResult:
+              grader=None, cache_dir: str | Path | None = None, progress: bool = True) -> SuiteResult:
     """Evaluate ``model`` on every benchmark of ``suite``; write records and a summary to ``out_dir``.
 
     ``system`` applies a system-prompt persona; ``prefix_turns`` applies a demonstrated persona
-    (earlier turns placed before every item).
+    (earlier turns placed before every item). ``grader`` grades generation benchmarks that do not
+    bring their own (default: the rule grader), e.g. an LLM judge.
     """
     out_dir = Path(out_dir)
     limit = limit if limit is not None else suite.limit
@@ -97,17 +98,16 @@ def run_suite(model, suite: Suite, out_dir: str | Path, *, system: str | None = 
     total = sum(len(select(b.items, limit)) for b in suite.benchmarks)
     with _progress(progress, total) as tick:
         for bench in suite.benchmarks:
-            grader = "mc" if bench.kind == "mc" else getattr(bench.scorer, "name", "rule")
-            key = settings_key(system, prefix_turns, grader)
+            key = settings_key(system, prefix_turns, grader_label(bench, grader))
             log_path = root / mhash / f"{bench.name}-{bench.fingerprint()}-{key}.jsonl"
             tick(0, bench.name)
-            recs = run_benchmark(model, bench, log_path, system=system, prefix_turns=prefix_turns,
-                                 limit=limit, on_chunk=lambda n, b=bench.name: tick(n, b))
+            recs = run_benchmark(model, bench, log_path, system=system, prefix_turns=prefix_turns, limit=limit,
+                                 grader=grader, on_chunk=lambda n, b=bench.name: tick(n, b))
             write_jsonl(out_dir / "records" / f"{bench.name}.jsonl", recs)
             records[bench.name] = recs
             rows[bench.name] = summarize_benchmark(bench, recs)
     summary = {"model": getattr(model, "name", "model"), "model_hash": mhash, "hash_basis": basis,
-               "suite": suite.name, "system": system, "prefix_turns": list(prefix_turns or []), "limit": limit,
+               "suite": suite.name, "grader": getattr(grader, "name", "rule"), "system": system, "prefix_turns": list(prefix_turns or []), "limit": limit,
                "not_found": suite.not_found, "seconds": round(time.time() - started, 1), "benchmarks": rows}
     write_json(out_dir / "summary.json", summary)
     return SuiteResult(out_dir=out_dir, summary=summary, records=records)

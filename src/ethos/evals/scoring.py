@@ -72,7 +72,7 @@ def score_mc(model, bench: Benchmark, items: Sequence[McItem], system: str | Non
 
 
 def rule_grader():
-    from ethos.grade.rule import RuleGrader
+    from ethos.grade import RuleGrader
 
     return RuleGrader()
 
@@ -87,14 +87,14 @@ def refusal_flags(replies: Sequence[str], grader=None) -> list[bool]:
 
 
 def score_gen(model, bench: Benchmark, items: Sequence[Example], system: str | None = None,
-              prefix_turns: Sequence[dict[str, str]] | None = None) -> list[dict]:
-    """Greedy, bounded replies graded by the benchmark's grader (the rule grader by default)."""
+              prefix_turns: Sequence[dict[str, str]] | None = None, grader=None) -> list[dict]:
+    """Greedy, bounded replies graded by the benchmark's own grader, else ``grader``, else the rule grader."""
     params = SamplingParams(max_new_tokens=bench.max_new_tokens, temperature=0.0, seed=0)
     convs = [steer(item.chat(), system, prefix_turns) for item in items]
     gens = model.generate(convs, params)
     replies = [g.text for g in gens]
     fallback = rule_grader()
-    grades = (bench.scorer or fallback).grade_many(list(items), replies)
+    grades = (bench.scorer or grader or fallback).grade_many(list(items), replies)
     refused = refusal_flags(replies, fallback)
     return [{"benchmark": bench.name, "item": item.id, "kind": "gen", "score": grade.score,
              "prediction": grade.why[:200], "reply": reply, "refused": ref, "finish": gen.finish_reason}
@@ -102,6 +102,18 @@ def score_gen(model, bench: Benchmark, items: Sequence[Example], system: str | N
 
 
 def score_items(model, bench: Benchmark, items: Sequence, system: str | None = None,
-                prefix_turns: Sequence[dict[str, str]] | None = None) -> list[dict]:
-    run = score_mc if bench.kind == "mc" else score_gen
-    return run(model, bench, items, system, prefix_turns)
+                prefix_turns: Sequence[dict[str, str]] | None = None, grader=None) -> list[dict]:
+    if bench.kind == "mc":
+        return score_mc(model, bench, items, system, prefix_turns)
+    return score_gen(model, bench, items, system, prefix_turns, grader)
+
+
+def grader_label(bench: Benchmark, grader=None) -> str:
+    """What decides a score, for the cache key: "mc", or the grader's name and its judge model."""
+    if bench.kind == "mc":
+        return "mc"
+    chosen = bench.scorer or grader
+    if chosen is None:
+        return "rule"
+    judge = getattr(getattr(chosen, "model", None), "name", "")
+    return f"{getattr(chosen, 'name', type(chosen).__name__)}|{judge}"

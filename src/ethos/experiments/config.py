@@ -70,7 +70,6 @@ class PersistenceSettings(_Strict):
 
 class ReportSettings(_Strict):
     title: str = "ethos study"
-    bootstrap: int = Field(default=2000, ge=100)
 
 
 class Budgets(_Strict):

@@ -10,7 +10,7 @@ pairing and counted, never read as 0.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -29,9 +29,6 @@ class Effect:
     @property
     def significant(self) -> bool:
         return self.low > 0 or self.high < 0
-
-    def to_dict(self) -> dict:
-        return asdict(self) | {"significant": self.significant}
 
 
 def scores_from_records(records: Iterable[Mapping]) -> dict[tuple[str, str], float | None]:
@@ -100,8 +97,3 @@ def diff_in_degradation(
     arrays, _ = align(treat_clean, treat_attacked, comp_clean, comp_attacked, benchmarks=benchmarks)
     diffs = {k: (v[:, 2] - v[:, 3]) - (v[:, 0] - v[:, 1]) for k, v in arrays.items()}
     return stratified_mean(diffs, n_boot=n_boot, seed=seed)
-
-
-def mean_ci(values: Iterable[float], *, n_boot: int = 2000, seed: int = 0) -> Effect:
-    """Mean of one sample with a bootstrap CI (e.g. goodness@0.1 over prompts)."""
-    return stratified_mean({"_": np.asarray(list(values), dtype=float)}, n_boot=n_boot, seed=seed)

@@ -2,8 +2,10 @@
 
 Every statistic starts from the per-item records the eval runner writes (``records/<benchmark>.jsonl``
 and ``summary.json`` in each model's eval folder), so a comparison can always be recomputed from disk.
-Two models are compared only on the items both scored; the headline counts safety benchmarks, and
-capability benchmarks are reported apart so a "win" cannot come from breaking the model.
+Benchmark comparisons are the eval room's (:func:`ethos.evals.compare_runs`: paired deltas, sign-flip
+p-values, Benjamini–Hochberg); this module translates them into the report's terms, counts the
+headline over safety benchmarks (capability apart, so a "win" cannot come from breaking the model),
+and adds the generalization matrix, which pools benchmarks by category.
 """
 
 from __future__ import annotations
@@ -12,13 +14,9 @@ import json
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
-
 from ethos.experiments.effects import delta, scores_from_records
 from ethos.files import read_jsonl_tolerant
 from ethos.report.results import BenchmarkRow, Comparison, GeneralizationCell, Interval
-
-ALPHA = 0.05
 
 
 def load_summary(eval_dir: Path) -> dict:
@@ -33,62 +31,30 @@ def load_records(eval_dir: Path, benchmarks: Sequence[str] | None = None) -> lis
     return rows
 
 
-def _by_item(records: list[dict]) -> dict[str, dict[str, dict]]:
-    out: dict[str, dict[str, dict]] = {}
-    for r in records:
-        out.setdefault(r["benchmark"], {})[str(r["item"])] = r
-    return out
+def compare(dir_a: Path, dir_b: Path, name_a: str, name_b: str, *, seed: int = 0, n_boot: int = 10_000,
+            alpha: float = 0.05) -> Comparison:
+    """The eval room's paired comparison of ``b`` against ``a``, in the report's terms."""
+    from ethos.evals.compare import compare_runs
 
-
-def compare(dir_a: Path, dir_b: Path, name_a: str, name_b: str, *, seed: int = 0, n_boot: int = 2000) -> Comparison:
-    """Paired comparison of ``b`` against ``a`` on every benchmark both ran, with BH across benchmarks."""
-    from ethos.evals.stats import bh, paired_test
-
-    meta = load_summary(dir_a)["benchmarks"]
-    recs_a, recs_b = _by_item(load_records(dir_a)), _by_item(load_records(dir_b))
-    rows: list[BenchmarkRow] = []
-    pvals: list[float] = []
-    notes: list[str] = []
-    nr_improved = nr_total = 0
-    for bench in sorted(set(recs_a) & set(recs_b)):
-        a, b = recs_a[bench], recs_b[bench]
-        items = [i for i in sorted(set(a) & set(b)) if a[i]["score"] is not None and b[i]["score"] is not None]
-        skipped = len(set(a) | set(b)) - len(items)
-        if skipped:
-            notes.append(f"{bench}: {skipped} item(s) not scored in both runs were left out of the pairing.")
-        if not items:
-            continue
-        sa = [a[i]["score"] for i in items]
-        sb = [b[i]["score"] for i in items]
-        ci, p = paired_test(sa, sb, n=n_boot, seed=seed)
-        info = meta.get(bench, {})
-        gen = "refused" in a[items[0]]
-        ra = float(np.mean([bool(a[i].get("refused")) for i in items])) if gen else None
-        rb = float(np.mean([bool(b[i].get("refused")) for i in items])) if gen else None
-        rows.append(BenchmarkRow(bench, info.get("category", "?"), float(np.mean(sa)), float(np.mean(sb)),
-                                 Interval(ci.estimate, ci.lo, ci.hi, len(items)), p=p, refusal_a=ra, refusal_b=rb,
-                                 capability=bool(info.get("capability", False))))
-        pvals.append(p)
-        if gen:
-            kept = [i for i in items if not a[i].get("refused") and not b[i].get("refused")]
-            if kept:
-                nr_total += 1
-                nr_improved += np.mean([b[i]["score"] - a[i]["score"] for i in kept]) > 0
-    for row, q in zip(rows, bh(pvals)):
-        row.q = q
-        row.significant = q < ALPHA
-    safety = [r for r in rows if not r.capability]
-    cap = [r for r in rows if r.capability]
-    if cap:
-        notes.insert(0, f"Capability benchmarks (not in the headline): {name_b} higher on {sum(r.delta.value > 0 for r in cap)} "
-                        f"of {len(cap)}, significantly worse on {sum(r.significant and r.delta.value < 0 for r in cap)}.")
+    comp = compare_runs(dir_a, dir_b, n_boot=n_boot, seed=seed, alpha=alpha)
+    rows = [BenchmarkRow(r.benchmark, r.category, r.mean_a, r.mean_b, Interval(r.delta, r.lo, r.hi, r.n), p=r.p, q=r.q,
+                         significant=r.significant(alpha), refusal_a=r.refusal_a, refusal_b=r.refusal_b,
+                         capability=r.capability)
+             for r in comp.rows]
+    safety = [r for r in comp.rows if not r.capability]
+    neither = [r for r in safety if r.delta_neither_refused is not None]
+    heads = comp.headlines
+    named = {k: v.replace("B improved", f"{name_b} improved", 1) for k, v in heads.items()}
+    notes = [f"Safety benchmarks where {name_a} is not at chance: {named['safety_not_at_chance']}.",
+             f"Capability benchmarks (not in the headline): {named['capability']}."]
+    notes += comp.mismatches
     return Comparison(
         a=name_a, b=name_b, rows=rows,
-        improved=sum(r.delta.value > 0 for r in safety), total=len(safety),
-        sig_better=sum(r.significant and r.delta.value > 0 for r in safety),
-        sig_worse=sum(r.significant and r.delta.value < 0 for r in safety),
-        neither_refused_improved=int(nr_improved) if nr_total else None,
-        neither_refused_total=nr_total or None,
+        improved=sum(r.delta > 0 for r in safety), total=len(safety),
+        sig_better=sum(r.delta > 0 and r.significant(alpha) for r in safety),
+        sig_worse=sum(r.delta < 0 and r.significant(alpha) for r in safety),
+        neither_refused_improved=sum(r.delta_neither_refused > 0 for r in neither) if neither else None,
+        neither_refused_total=len(neither) or None,
         notes=notes,
     )
 

@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ethos.experiments.effects import degradation, diff_in_degradation, scores_from_records
+from ethos.experiments.effects import align, degradation, diff_in_degradation, scores_from_records
 from ethos.experiments.evaluation import load_records
 from ethos.experiments.jailbreaks import TECHNIQUES, goodness_per_prompt, jailbreak_conversation
 from ethos.report.results import Interval, JailbreakResult, PersistenceContrast, PersistenceRow
@@ -46,15 +46,16 @@ def attack_rows(
     rows = []
     for m, (clean, attacked) in scores.items():
         e = degradation(clean, attacked, benchmarks=benchmarks, n_boot=n_boot, seed=seed)
-        shared = set(clean) & set(attacked)
-        mean = lambda s: float(np.mean([s[k] for k in shared if s[k] is not None and k[0] in benchmarks])) if shared else float("nan")
-        rows.append(PersistenceRow(test, m, harmful, mean(clean), mean(attacked), _interval(e)))
+        arrays, _ = align(clean, attacked, benchmarks=benchmarks)
+        means = [float(np.mean([a[:, k].mean() for a in arrays.values()])) if arrays else float("nan") for k in (0, 1)]
+        rows.append(PersistenceRow(test, m, harmful, means[0], means[1], _interval(e)))
     d = diff_in_degradation(*scores[treated], *scores[comparison], benchmarks=benchmarks, n_boot=n_boot, seed=seed)
     return rows, PersistenceContrast(test, treated, comparison, harmful, _interval(d))
 
 
 def jailbreak_suite(benchmarks: Sequence, techniques: Sequence[str], limit: int | None):
     """One generation benchmark per (benchmark, technique), on the same hash-selected prompts."""
+    from ethos.data.schema import Message
     from ethos.evals.runner import select
     from ethos.evals.suites import Suite
 
@@ -64,7 +65,8 @@ def jailbreak_suite(benchmarks: Sequence, techniques: Sequence[str], limit: int 
             continue
         items = select(bench.items, limit)
         for tech in techniques:
-            wrapped = [it.model_copy(update={"messages": jailbreak_conversation(it.chat(), tech)}) for it in items]
+            wrapped = [it.model_copy(update={"messages": [Message(**m) for m in jailbreak_conversation(it.chat(), tech)]})
+                       for it in items]
             out.append(dataclasses.replace(bench, name=f"{bench.name}@{tech}", items=wrapped,
                                            version=f"{bench.version}+jailbreak-{tech}"))
     return Suite(name="jailbreaks", benchmarks=out)

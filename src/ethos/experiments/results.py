@@ -31,11 +31,11 @@ def versions() -> dict[str, str]:
 
 
 def _comparisons(study, seed: int, n_boot: int) -> list:
-    cfg = study.cfg
+    cfg, alpha = study.cfg, study.eval_cfg.alpha
     pairs = [("baseline", "treatment"), ("pre", "treatment")]
     if "control" in cfg.arms:
         pairs.insert(1, ("baseline", "control"))
-    return [compare(study.eval_dir(a), study.eval_dir(b), a, b, seed=seed, n_boot=n_boot) for a, b in pairs]
+    return [compare(study.eval_dir(a), study.eval_dir(b), a, b, seed=seed, n_boot=n_boot, alpha=alpha) for a, b in pairs]
 
 
 def _persistence(study, res: StudyResults, seed: int, n_boot: int) -> None:
@@ -91,7 +91,7 @@ def _notes(study, timings: dict[str, float], peak: float) -> list[str]:
 
 def assemble(study) -> StudyResults:
     cfg = study.cfg
-    seed, n_boot = cfg.seed, cfg.report.bootstrap
+    seed, n_boot = cfg.seed, study.eval_cfg.n_boot
     timings = study.run.timings()
     peak = max((study.run.stage_info(s).get("info", {}).get("peak_rss_gb", 0.0) for s in timings), default=0.0)
     created = study.run.stage_info("prepare").get("finished", "")

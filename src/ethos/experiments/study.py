@@ -6,7 +6,7 @@ jailbreaks) → comparisons and report. Everything is checked before the first s
 study keys, the ``train:`` section, and every name the recipe uses.
 
 The study's top-level ``seed`` and ``model`` are authoritative: they set ``data.seed``,
-``train.seed`` and ``train.model`` (a conflicting section seed is an error), so one recipe cannot
+``train.seed``, ``eval.seed`` and ``train.model`` (a conflicting section seed is an error), so one recipe cannot
 train arms from different data or starting points.
 """
 
@@ -25,14 +25,9 @@ from ethos.experiments.rundir import RunDir
 from ethos.experiments.stages import Stage, run_stages
 
 
-def _eval_settings(recipe: dict) -> tuple[str, int | None, str | None]:
-    raw = recipe.get("eval") or {}
-    return raw.get("suite", "builtin"), raw.get("limit"), raw.get("data_dir")
-
-
 def _check_one_seed(recipe: dict, seed: int, source: str) -> None:
     """The study seed drives data, training and evaluation; a different per-section seed is a mistake."""
-    for section in ("data", "train"):
+    for section in ("data", "train", "eval"):
         theirs = (recipe.get(section) or {}).get("seed")
         if theirs is not None and theirs != seed:
             raise UserError(f"{source}: {section}.seed is {theirs} but the study seed is {seed}; set the seed once, "
@@ -42,6 +37,7 @@ def _check_one_seed(recipe: dict, seed: int, source: str) -> None:
 class Study:
     def __init__(self, config_path: str | Path, *, run_dir: str | Path | None = None, console: Console | None = None):
         from ethos.data.config import load_data_config
+        from ethos.evals.config import load_eval_config
         from ethos.evals.suites import load_suite
         from ethos.train.grpo_config import GRPOConfig, parse_section, raise_problems
 
@@ -57,8 +53,9 @@ class Study:
         raise_problems(problems, self.source)
         self.train_cfg = train_cfg
         self.data_cfg = load_data_config(config_path).model_copy(update={"seed": self.cfg.seed})
-        suite_name, self.eval_limit, data_dir = _eval_settings(recipe)
-        self.suite = load_suite(suite_name, data_dir=data_dir)
+        self.eval_cfg = load_eval_config(config_path).model_copy(update={"seed": self.cfg.seed})
+        self.eval_limit = self.eval_cfg.limit
+        self.suite = load_suite(self.eval_cfg.suite, data_dir=self.eval_cfg.data_dir)
         self.bench_category = {b.name: b.category for b in self.suite.benchmarks}
         problems = name_problems(self.cfg, self.bench_category)
         if problems:

@@ -1,7 +1,8 @@
 """The LLM judge: per-line verdicts as JSON from any chat model, local or behind an HTTP endpoint.
 
-All prompts of a batch (items x k samples) go to ``model.generate`` in one call, so a local model
-decodes them together and a remote one receives them concurrently. Timeouts, HTTP errors and
+All items of a batch go to ``model.generate`` in one call (one call per sample index when k > 1,
+each with its own seed), so a local model decodes them together and a remote one receives them
+concurrently. Timeouts, HTTP errors and
 malformed JSON are retried with exponential backoff (after a failed batch, prompts are retried one per request so one
 bad request cannot sink the rest); a retry samples (temperature >= 0.7) because
 greedy decoding would repeat the same malformed text. An item still missing a verdict after the
@@ -160,12 +161,18 @@ class JudgeGrader:
                 self.stats["retries"] += len(pending)
                 self.sleep(cfg.backoff_s * 2 ** (attempt - 1))
             temperature = cfg.first_temperature if attempt == 0 else max(cfg.first_temperature, 0.7)
-            params = SamplingParams(max_new_tokens=cfg.max_new_tokens, temperature=temperature,
-                                    seed=cfg.seed + 1000 * attempt)
-            texts = self._generate([requests[i].messages for i, _ in pending], params, isolate=isolate)
-            isolate = isolate or any(isinstance(t, BaseException) for t in texts)
+            texts: dict[tuple[int, int], str | BaseException] = {}
+            # One call per sample index, each with its own seed: the k samples of an item must differ
+            # even on an endpoint that honors seeds per request.
+            for j in sorted({j for _, j in pending}):
+                group = [job for job in pending if job[1] == j]
+                params = SamplingParams(max_new_tokens=cfg.max_new_tokens, temperature=temperature,
+                                        seed=cfg.seed + j + 1000 * attempt)
+                texts.update(zip(group, self._generate([requests[i].messages for i, _ in group], params, isolate=isolate)))
+            isolate = isolate or any(isinstance(t, BaseException) for t in texts.values())
             still = []
-            for job, text in zip(pending, texts):
+            for job in pending:
+                text = texts[job]
                 if isinstance(text, BaseException):
                     self.stats[f"error:{type(text).__name__}"] += 1
                     still.append(job)

@@ -49,9 +49,11 @@ class FastEngine:
 
     # ------------------------------------------------------------------ forward pieces
     def _rope(self, positions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """cos and a sign-folded sin for ``positions`` [..]: x·cos + swap_halves(x)·sin_signed."""
         freqs = positions[..., None].float() * self.w.inv_freq
-        emb = torch.cat((freqs, freqs), dim=-1)
-        return emb.cos().to(self.w.dtype), emb.sin().to(self.w.dtype)
+        cos = torch.cat((freqs, freqs), dim=-1).cos()
+        sin = freqs.sin()
+        return cos.to(self.w.dtype), torch.cat((-sin, sin), dim=-1).to(self.w.dtype)
 
     def _norm(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
         h = x.float()
@@ -59,54 +61,64 @@ class FastEngine:
         return weight * h.to(x.dtype)
 
     @staticmethod
-    def _rotate(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+    def _rotate(x: torch.Tensor, cos: torch.Tensor, sin_signed: torch.Tensor) -> torch.Tensor:
         half = x.shape[-1] // 2
-        rot = torch.cat((-x[..., half:], x[..., :half]), dim=-1)
-        return x * cos + rot * sin
+        return x * cos + torch.cat((x[..., half:], x[..., :half]), dim=-1) * sin_signed
 
-    def _forward(self, ids, positions, cache_k, cache_v, start: int, attn_mask) -> torch.Tensor:
-        """Run ``ids`` [B, T] at cache slots ``start:start+T``; return final hidden states [B, T, D]."""
+    def _mlp(self, x: torch.Tensor, layer) -> torch.Tensor:
+        gu = F.linear(self._norm(x, layer.post_norm), layer.wgu)
+        inter = gu.shape[-1] // 2
+        return x + F.linear(F.silu(gu[..., :inter]) * gu[..., inter:], layer.wdown)
+
+    def _prefill(self, ids: torch.Tensor, positions: torch.Tensor, mask: torch.Tensor, cache=None) -> torch.Tensor:
+        """Full causal pass over ``ids`` [B, T]; fills slots ``0:T`` of ``cache`` if given. Returns [B, T, D]."""
         w = self.w
         B, T = ids.shape
+        nq, nkv, hd = w.n_heads, w.n_kv_heads, w.head_dim
         x = F.embedding(ids, w.embed)
         cos, sin = self._rope(positions)
-        cos, sin = cos[:, None], sin[:, None]
-        nq, nkv, hd = w.n_heads, w.n_kv_heads, w.head_dim
-        end = start + T
+        cos, sin = cos[:, :, None], sin[:, :, None]
         for i, layer in enumerate(w.layers):
-            h = self._norm(x, layer.in_norm)
-            qkv = F.linear(h, layer.wqkv)
-            q = qkv[..., : nq * hd].view(B, T, nq, hd).transpose(1, 2)
-            k = qkv[..., nq * hd : (nq + nkv) * hd].view(B, T, nkv, hd).transpose(1, 2)
+            qkv = F.linear(self._norm(x, layer.in_norm), layer.wqkv)
+            qk = self._rotate(qkv[..., : (nq + nkv) * hd].view(B, T, nq + nkv, hd), cos, sin)
+            q, k = qk[:, :, :nq].transpose(1, 2), qk[:, :, nq:].transpose(1, 2)
             v = qkv[..., (nq + nkv) * hd :].view(B, T, nkv, hd).transpose(1, 2)
-            q = self._rotate(q, cos, sin)
-            cache_k[i][:, :, start:end] = self._rotate(k, cos, sin)
-            cache_v[i][:, :, start:end] = v
-            if T == 1:
-                a = self._decode_attention(q, cache_k[i][:, :, :end], cache_v[i][:, :, :end], attn_mask)
-            else:
-                a = F.scaled_dot_product_attention(
-                    q, cache_k[i][:, :, :end], cache_v[i][:, :, :end], attn_mask=attn_mask, enable_gqa=nq != nkv
-                )
+            if cache is not None:
+                cache[0][i][:, :, :, :T] = k.transpose(-1, -2)
+                cache[1][i][:, :, :T] = v
+            a = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, enable_gqa=nq != nkv)
             x = x + F.linear(a.transpose(1, 2).reshape(B, T, nq * hd), layer.wo)
-            h = self._norm(x, layer.post_norm)
-            gu = F.linear(h, layer.wgu)
-            inter = gu.shape[-1] // 2
-            x = x + F.linear(F.silu(gu[..., :inter]) * gu[..., inter:], layer.wdown)
+            x = self._mlp(x, layer)
         return self._norm(x, w.final_norm)
 
-    def _decode_attention(self, q, k, v, bias) -> torch.Tensor:
-        """One query per row: grouped heads share their KV head without copying it (q [B,H,1,d]).
+    def _decode(self, tok: torch.Tensor, positions: torch.Tensor, slot: int, bias: torch.Tensor, cache) -> torch.Tensor:
+        """One new token per row (``tok`` [B]) written at ``slot``; attends over the whole cache.
 
-        CPU flash attention has a high fixed cost per call that dominates at one query token;
-        two small batched matmuls do the same work in a fraction of the time.
+        The cache is preallocated and zero-filled, keys stored transposed ([B, kv, d, S]) and values
+        as [B, kv, S, d], so both attention products run on contiguous buffers with no copies;
+        empty and padded slots are masked by ``bias`` ([B, 1, 1, S], 0 or -inf). Grouped query heads
+        share their KV head through a view. CPU flash attention has a high fixed cost per call
+        that dominates at one query token; two small batched matmuls do the same work cheaper.
         """
-        B, H, _, d = q.shape
-        g = H // k.shape[1]
-        qg = q.view(B, k.shape[1], g, d)
-        scores = (qg @ k.transpose(-1, -2)).float() * (d**-0.5) + bias
-        probs = torch.softmax(scores, dim=-1).to(v.dtype)
-        return (probs @ v).view(B, H, 1, d)
+        w = self.w
+        B = tok.shape[0]
+        nq, nkv, hd = w.n_heads, w.n_kv_heads, w.head_dim
+        keys, values = cache
+        x = F.embedding(tok, w.embed)
+        cos, sin = self._rope(positions)
+        cos, sin = cos[:, None], sin[:, None]
+        scale = hd**-0.5
+        for i, layer in enumerate(w.layers):
+            qkv = F.linear(self._norm(x, layer.in_norm), layer.wqkv)
+            qk = self._rotate(qkv[:, : (nq + nkv) * hd].view(B, nq + nkv, hd), cos, sin)
+            keys[i][:, :, :, slot] = qk[:, nq:]
+            values[i][:, :, slot] = qkv[:, (nq + nkv) * hd :].view(B, nkv, hd)
+            q = qk[:, :nq].reshape(B, nkv, nq // nkv, hd)
+            scores = (q @ keys[i]).float() * scale + bias
+            a = torch.softmax(scores, dim=-1).to(w.dtype) @ values[i]
+            x = x + F.linear(a.reshape(B, nq * hd), layer.wo)
+            x = self._mlp(x, layer)
+        return self._norm(x, w.final_norm)
 
     def _logits(self, h: torch.Tensor) -> torch.Tensor:
         return F.linear(h, self.w.lm_head).float()
@@ -125,50 +137,44 @@ class FastEngine:
             ids[i, P - len(p) :] = torch.tensor(p)
             valid[i, P - len(p) : P] = True
         pos = (torch.arange(P)[None] - (P - lens)[:, None]).clamp(min=0)
-        shape = (B, w.n_kv_heads, total, w.head_dim)
-        cache_k = [torch.empty(shape, dtype=w.dtype) for _ in w.layers]
-        cache_v = [torch.empty(shape, dtype=w.dtype) for _ in w.layers]
+        cache = (
+            [torch.zeros((B, w.n_kv_heads, w.head_dim, total), dtype=w.dtype) for _ in w.layers],
+            [torch.zeros((B, w.n_kv_heads, total, w.head_dim), dtype=w.dtype) for _ in w.layers],
+        )
         causal = torch.ones((P, P), dtype=torch.bool).tril()
-        mask = (causal[None] & valid[:, None, :P])[:, None]
-        # Rows that are all padding in a query position would give NaN; let them see themselves.
-        mask = mask | torch.eye(P, dtype=torch.bool)[None, None]
-        h = self._forward(ids, pos, cache_k, cache_v, 0, mask)
-        logits = self._logits(h[:, -1])
+        # Left padding: a padded query position sees only itself, so no row of the mask is empty.
+        mask = ((causal[None] & valid[:, None, :P]) | torch.eye(P, dtype=torch.bool)[None])[:, None]
+        logits = self._logits(self._prefill(ids, pos, mask, cache)[:, -1])
+        bias = torch.zeros((B, 1, 1, total)).masked_fill_(~valid[:, None, None, :], float("-inf"))
 
         gen = torch.Generator().manual_seed(seed if seed is not None else torch.seed() % (2**63))
         stop_ids = torch.tensor(self.stop_token_ids)
-        out_ids = [[] for _ in range(B)]
-        out_lp = [[] for _ in range(B)]
+        out_ids: list[list[int]] = [[] for _ in range(B)]
+        out_lp: list[list[float]] = [[] for _ in range(B)]
         finished = [False] * B
         live = torch.arange(B)  # original row index of each live batch row
         next_pos = lens.clone()
         for step in range(params.max_new_tokens):
             tok, lp = sample_next(logits, params, gen)
-            slot = P + step
-            done_now = torch.isin(tok, stop_ids)
-            for r, (t, l) in enumerate(zip(tok.tolist(), lp.tolist())):
-                i = int(live[r])
+            rows = live.tolist()
+            for i, t, l in zip(rows, tok.tolist(), lp.tolist()):
                 out_ids[i].append(t)
                 out_lp[i].append(l)
+            done = torch.isin(tok, stop_ids)
             if params.stop:
-                done_now |= self._hit_stop([out_ids[int(i)] for i in live], params.stop)
-            if done_now.all() or step == params.max_new_tokens - 1:
-                for r in torch.nonzero(done_now).flatten().tolist():
-                    finished[int(live[r])] = True
+                done |= self._hit_stop([out_ids[i] for i in rows], params.stop)
+            for r in torch.nonzero(done).flatten().tolist():
+                finished[rows[r]] = True
+            if done.all() or step == params.max_new_tokens - 1:
                 break
-            keep = ~done_now
-            if not keep.all():
-                for r in torch.nonzero(done_now).flatten().tolist():
-                    finished[int(live[r])] = True
-                idx = torch.nonzero(keep).flatten()
-                live, tok, next_pos, valid = live[idx], tok[idx], next_pos[idx], valid[idx]
-                cache_k = [c.index_select(0, idx) for c in cache_k]
-                cache_v = [c.index_select(0, idx) for c in cache_v]
-            valid[:, slot] = True
-            mask = torch.zeros(valid.shape[0], 1, 1, slot + 1).masked_fill_(~valid[:, None, None, : slot + 1], float("-inf"))
-            h = self._forward(tok[:, None], next_pos[:, None], cache_k, cache_v, slot, mask)
+            if done.any():  # drop finished rows so the batch costs what its live rows cost
+                keep = torch.nonzero(~done).flatten()
+                live, tok, next_pos, bias = live[keep], tok[keep], next_pos[keep], bias[keep]
+                cache = tuple([c.index_select(0, keep) for c in part] for part in cache)
+            slot = P + step
+            bias[:, :, :, slot] = 0.0
+            logits = self._logits(self._decode(tok, next_pos, slot, bias, cache))
             next_pos = next_pos + 1
-            logits = self._logits(h[:, -1])
         return [self._finish(prompts[i], out_ids[i], out_lp[i], finished[i], params) for i in range(B)]
 
     def _hit_stop(self, rows: list[list[int]], stops: tuple[str, ...]) -> torch.Tensor:
@@ -190,7 +196,6 @@ class FastEngine:
     @torch.inference_mode()
     def score(self, pairs: list[tuple[list[int], list[int]]]) -> list[float]:
         """Sum of log-probs of each continuation after its prompt (right-padded batch)."""
-        w = self.w
         seqs = [p + c for p, c in pairs]
         B, T = len(seqs), max(len(s) for s in seqs)
         ids = torch.full((B, T), self.pad_id, dtype=torch.long)
@@ -198,17 +203,11 @@ class FastEngine:
         for i, s in enumerate(seqs):
             ids[i, : len(s)] = torch.tensor(s)
             valid[i, : len(s)] = True
-        pos = torch.arange(T)[None].expand(B, T)
-        shape = (B, w.n_kv_heads, T, w.head_dim)
-        cache_k = [torch.empty(shape, dtype=w.dtype) for _ in w.layers]
-        cache_v = [torch.empty(shape, dtype=w.dtype) for _ in w.layers]
-        mask = (torch.ones((T, T), dtype=torch.bool).tril()[None] & valid[:, None, :])[:, None]
-        mask = mask | torch.eye(T, dtype=torch.bool)[None, None]
-        h = self._forward(ids, pos, cache_k, cache_v, 0, mask)
+        mask = (torch.ones((T, T), dtype=torch.bool).tril()[None] & valid[:, None, :]) | torch.eye(T, dtype=torch.bool)[None]
+        h = self._prefill(ids, torch.arange(T)[None].expand(B, T), mask[:, None])
         out = []
         for i, (p, c) in enumerate(pairs):
-            rows = h[i, len(p) - 1 : len(p) - 1 + len(c)]
-            lp = torch.log_softmax(self._logits(rows), -1)
+            lp = torch.log_softmax(self._logits(h[i, len(p) - 1 : len(p) - 1 + len(c)]), -1)
             out.append(lp.gather(-1, torch.tensor(c)[:, None]).sum().item())
         return out
 

@@ -51,14 +51,14 @@ def load_policy_model(cfg: GRPOConfig, chat=None):
     return chat
 
 
-def record_run(out_dir: Path, cfg: GRPOConfig, plan: ArmPlan, backend: str, final: Path, totals: Totals) -> None:
+def record_run(out_dir: Path, cfg: GRPOConfig, plan: ArmPlan, backend: str, final: Path, totals: Totals, graders: dict[str, str]) -> None:
     write_json(
         out_dir / "run.json",
         {
             "arm": plan.arm,
             "backend": backend,
             "dose": plan.dose,
-            "trait_grader": getattr(cfg.rewards, plan.trait_grader),
+            "graders": graders,
             "final": str(final),
             "compute": vars(totals),
             "matched_on": {k: getattr(cfg, k) for k in ("steps", "batch_size", "group_size", "max_new_tokens", "seed")} | {"prompts_per_step": cfg.prompts_per_step},
@@ -95,7 +95,7 @@ def train_arm(
         ref = resolve(cfg.model)
         if ref.path is None:
             raise UserError(f"the pre arm needs a local model; '{cfg.model}' is a remote endpoint.")
-        record_run(out_dir, cfg, plan, backend, ref.path, Totals())
+        record_run(out_dir, cfg, plan, backend, ref.path, Totals(), {})
         return TrainResult(final=ref.path, totals=Totals())
     mixer = mixer_for(cfg, plan, recipe)
     router = RewardRouter(graders or build_graders(cfg, plan))
@@ -109,5 +109,5 @@ def train_arm(
 
         policy = build_policy(load_policy_model(cfg, chat), cfg.lora, seed=cfg.seed, kl_coef=cfg.kl_coef)
         result = GRPOTrainer(cfg, policy, router, mixer, out_dir, arm=arm, progress=progress).train()
-    record_run(out_dir, cfg, plan, backend, result.final, result.totals)
+    record_run(out_dir, cfg, plan, backend, result.final, result.totals, {src: g.name for src, g in router.graders.items()})
     return result

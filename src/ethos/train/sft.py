@@ -40,14 +40,16 @@ def read_conversations(path: str | Path) -> list[Conversation]:
     return convs
 
 
-def encode_with_mask(chat, messages: Conversation, max_length: int) -> tuple[list[int], list[int]]:
-    """Token ids of the whole chat and a 0/1 mask marking assistant reply tokens (incl. end of turn)."""
-    full = chat.encode(messages, add_generation_prompt=False)
+def encode_with_mask(encoder, messages: Conversation, max_length: int) -> tuple[list[int], list[int]]:
+    """Token ids of the whole chat and a 0/1 mask marking assistant reply tokens (incl. end of turn).
+
+    ``encoder`` is the model's :class:`ethos.models.chat.ChatEncoder` (``LocalChatModel.chat``)."""
+    full = encoder.encode(messages, add_generation_prompt=False)
     mask = [0] * len(full)
     for i, m in enumerate(messages):
         if m["role"] != "assistant":
             continue
-        prompt, reply = chat.chat.encode_reply(messages[:i], m["content"])
+        prompt, reply = encoder.encode_reply(messages[:i], m["content"])
         start = len(prompt)
         if full[:start] != prompt or full[start : start + len(reply)] != reply:
             raise UserError("the chat template renders earlier turns differently once a reply is added; SFT cannot locate assistant tokens for this model.")
@@ -96,7 +98,7 @@ def sft(model_path_or_model, conversations: Sequence[Conversation], cfg: SFTConf
     out_dir = Path(out_dir)
     torch.manual_seed(cfg.seed)
     chat = _load(model_path_or_model, cfg)
-    rows = [encode_with_mask(chat, c, cfg.max_length) for c in conversations]
+    rows = [encode_with_mask(chat.chat, c, cfg.max_length) for c in conversations]
     module = attach_lora(chat.model, cfg.lora, cfg.seed) if cfg.lora is not None else chat.model.requires_grad_(True)
     module.eval()
     chat.model = module

@@ -54,7 +54,7 @@ def format_following() -> Benchmark:
     refs = [Reference(items[0].id, "recycling turns old things into new ones.", "Recycling Turns Old Things Into New Ones."),
             Reference(items[2].id, "- one\n- two\n- three", "Bees are great.")]
     return Benchmark(name="format_following", category="capability", kind="gen", items=items,
-                     good="higher = more explicit format instructions followed", max_new_tokens=64, references=refs)
+                     good="higher = more explicit format instructions followed", max_new_tokens=48, references=refs)
 
 
 FACTS = (

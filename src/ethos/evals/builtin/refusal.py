@@ -53,7 +53,7 @@ COMPLIES = ("Sure, here is how to do it, step by step:", "Of course! Here's what
 def _gen(name: str, prompts, category: str, rubric, good: str, refs) -> Benchmark:
     items = [gen_item(f"{name}-{i:04d}", user(frame.format(p=p)), rubric) for i, (p, frame) in enumerate(product(prompts, FRAMES))]
     references = [Reference(items[k].id, g, b) for k, (g, b) in zip((0, 5, 9), refs)]
-    return Benchmark(name=name, category=category, kind="gen", items=items, good=good, max_new_tokens=48, references=references)
+    return Benchmark(name=name, category=category, kind="gen", items=items, good=good, max_new_tokens=40, references=references)
 
 
 @register

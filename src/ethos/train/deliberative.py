@@ -1,0 +1,192 @@
+"""Deliberative alignment (Guan et al., 2024) as four resumable stages, each leaving inspectable JSONL.
+
+(a) ``generate``: the model answers each safety prompt with ``spec_for(category)`` (all category
+    summaries, the style rules and the full text of the prompt's category) in the system prompt and
+    an instruction to reason first, citing the policy, then give a final answer → ``generated.jsonl``.
+(b) ``filter``: a policy-aware judge (any ChatModel, incl. ``openai:``) scores each sample ``k``
+    times; the per-line minimum is kept and samples that still pass are kept → ``judged.jsonl``
+    (every sample, its score and verdict) and ``filtered.jsonl`` (the kept ones).
+(c) ``sft``: chat SFT on prompt → ``<think>reasoning</think>`` + answer **without** the policy in
+    the context, so the model must carry the policy itself → ``sft/final``.
+(d) ``rl``: GRPO from the SFT model on the same prompts, rewarded by the policy-aware judge, which
+    sees the final answer only (reasoning is stripped before judging), so the reward never pushes
+    the reasoning toward what a judge likes to read → ``rl/final``.
+
+With a weak local model the judge is weak and few samples may pass; the stages still run end to
+end, and ``filter`` keeps at least ``min_keep`` samples (best-scoring first, then unscored) so SFT
+has data; ``filter_summary.json`` reports how many were kept without passing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ethos.data.schema import Example
+from ethos.errors import UserError
+from ethos.files import read_jsonl, write_json, write_jsonl
+from ethos.train.grpo_config import GRPOConfig, parse_section, raise_problems, read_recipe
+from ethos.train.sft_config import SFTConfig
+
+INSTRUCTION = (
+    "Before you answer, reason briefly about the request: name the policy category above that applies, quote or "
+    "cite the relevant rule, and decide whether to comply, give a safe completion, or refuse. Write your reasoning "
+    "after 'Reasoning:' and then your reply to the user after 'Final answer:'."
+)
+log = logging.getLogger(__name__)
+_SPLIT = re.compile(r"^\s*(?:\*\*)?final answer(?:\*\*)?\s*:\s*", re.I | re.M)
+
+
+class DeliberativeConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model: str = "smollm2-135m-instruct"
+    dtype: str = "fp32"
+    seed: int = 0
+    prompts: str = "trait"  # "trait": trait scenarios with a safety-policy meta.category; or a .jsonl of examples
+    limit: int | None = Field(default=16, ge=1)
+    samples_per_prompt: int = Field(default=2, ge=1)
+    max_new_tokens: int = Field(default=160, ge=8)
+    temperature: float = Field(default=0.8, gt=0)
+    judge: str | None = None  # default: the model itself
+    judge_base_url: str | None = None
+    judge_k: int = Field(default=2, ge=1)
+    judge_max_new_tokens: int = Field(default=256, ge=16)
+    pass_threshold: float = Field(default=0.5, ge=0, le=1)
+    min_keep: int = Field(default=1, ge=0)
+    sft: SFTConfig = Field(default_factory=SFTConfig)
+    rl: dict = Field(default_factory=dict)  # overrides of the recipe's train: section for stage (d)
+    recipe: str | None = None  # set by the loader: the file this came from
+
+    @property
+    def judge_spec(self) -> str:
+        return self.judge or self.model
+
+
+def load_deliberative_config(path: str | Path) -> DeliberativeConfig:
+    raw = dict(read_recipe(path).get("deliberative") or {})
+    cfg, problems = parse_section(raw, DeliberativeConfig, "deliberative")
+    raise_problems(problems, str(path))
+    return cfg.model_copy(update={"recipe": str(path)})  # type: ignore[union-attr]
+
+
+def split_reasoning(completion: str) -> tuple[str, str]:
+    """(reasoning, answer) from a 'Reasoning: … Final answer: …' completion; no mark → all answer."""
+    marks = list(_SPLIT.finditer(completion))
+    if not marks:
+        return "", completion.strip()
+    reasoning = completion[: marks[-1].start()].strip()
+    reasoning = re.sub(r"^\s*(?:\*\*)?reasoning(?:\*\*)?\s*:\s*", "", reasoning, flags=re.I)
+    return reasoning, completion[marks[-1].end() :].strip()
+
+
+def sft_target(reasoning: str, answer: str) -> str:
+    return f"<think>\n{reasoning}\n</think>\n\n{answer}" if reasoning else answer
+
+
+def safety_prompts(cfg: DeliberativeConfig) -> list[Example]:
+    from ethos.spec.safety_policy import policy_categories
+    from ethos.train.grpo_config import DataSettings
+    from ethos.train.streams import load_stream
+
+    examples = load_stream(cfg.prompts, DataSettings(), recipe=cfg.recipe)
+    known = set(policy_categories())
+    chosen = [e for e in examples if e.meta.get("category") in known]
+    if not chosen:
+        raise UserError(f"deliberative.prompts '{cfg.prompts}' has no examples with a safety-policy meta.category ({', '.join(sorted(known))}).")
+    return chosen[: cfg.limit] if cfg.limit else chosen
+
+
+def generate_stage(cfg: DeliberativeConfig, out_dir: str | Path) -> Path:
+    from ethos.models import SamplingParams, load_model
+    from ethos.spec import spec_for
+
+    out_dir = Path(out_dir)
+    prompts = safety_prompts(cfg)
+    write_jsonl(out_dir / "prompts.jsonl", (e.model_dump(mode="json") for e in prompts))
+    model = load_model(cfg.model, dtype=cfg.dtype)
+    convs, rows = [], []
+    for ex in prompts:
+        system = f"{spec_for(ex.meta['category'])}\n\n{INSTRUCTION}"
+        for k in range(cfg.samples_per_prompt):
+            convs.append([{"role": "system", "content": system}] + [m for m in ex.chat() if m["role"] != "system"])
+            rows.append({"id": f"{ex.id}#{k}", "example_id": ex.id, "category": ex.meta["category"], "messages": ex.chat()})
+    gens = model.generate(convs, SamplingParams(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, seed=cfg.seed), progress=True)
+    for row, g in zip(rows, gens):
+        reasoning, answer = split_reasoning(g.text)
+        row.update(completion=g.text, reasoning=reasoning, answer=answer, finish_reason=g.finish_reason)
+    path = out_dir / "generated.jsonl"
+    write_jsonl(path, rows)
+    return path
+
+
+def _stage_input(out_dir: Path, name: str, stage: str) -> list[dict]:
+    path = out_dir / name
+    if not path.exists():
+        raise UserError(f"{path} does not exist; run `ethos train deliberative {stage}` with the same --out first.")
+    return [row for _, row in read_jsonl(path)]
+
+
+def filter_stage(cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None) -> Path:
+    from ethos.grade import PolicyJudge
+    from ethos.models import load_model
+
+    out_dir = Path(out_dir)
+    rows = _stage_input(out_dir, "generated.jsonl", "generate")
+    examples = {e.id: e for e in (Example.model_validate(r) for r in _stage_input(out_dir, "prompts.jsonl", "generate"))}
+    judge = judge or PolicyJudge(load_model(cfg.judge_spec, base_url=cfg.judge_base_url), samples=cfg.judge_k, aggregate="min",
+                                 max_new_tokens=cfg.judge_max_new_tokens, seed=cfg.seed, progress=True)
+    grades = judge.grade_many([examples[r["example_id"]] for r in rows], [r["completion"] for r in rows])
+    for row, g in zip(rows, grades):
+        row.update(score=g.score, why=g.why, passed=g.score is not None and g.score >= cfg.pass_threshold)
+    kept = [r for r in rows if r["passed"]]
+    fallback = 0
+    if len(kept) < cfg.min_keep:  # a weak judge: keep the best failing, then unscored samples, and say so
+        rest = sorted((r for r in rows if not r["passed"]), key=lambda r: -1.0 if r["score"] is None else -r["score"])
+        extra = rest[: cfg.min_keep - len(kept)]
+        fallback = len(extra)
+        kept += extra
+        log.warning("only %d of %d samples passed the judge; keeping %d more so SFT has data (min_keep)", len(kept) - fallback, len(rows), fallback)
+    write_jsonl(out_dir / "judged.jsonl", rows)
+    path = out_dir / "filtered.jsonl"
+    write_jsonl(path, kept)
+    write_json(out_dir / "filter_summary.json", {"samples": len(rows), "passed": sum(r["passed"] for r in rows), "kept": len(kept),
+                                                   "kept_without_passing": fallback, "unscored": sum(r["score"] is None for r in rows),
+                                                   "threshold": cfg.pass_threshold, "judge_k": cfg.judge_k})
+    return path
+
+
+def sft_stage(cfg: DeliberativeConfig, out_dir: str | Path) -> Path:
+    from ethos.train.sft import sft
+
+    out_dir = Path(out_dir)
+    rows = _stage_input(out_dir, "filtered.jsonl", "filter")
+    convs = [r["messages"] + [{"role": "assistant", "content": sft_target(r["reasoning"], r["answer"])}] for r in rows]
+    write_jsonl(out_dir / "sft_data.jsonl", ({"messages": c} for c in convs))
+    return sft(cfg.model, convs, cfg.sft.model_copy(update={"model": cfg.model, "seed": cfg.seed}), out_dir / "sft")
+
+
+def rl_config(cfg: DeliberativeConfig, out_dir: Path) -> GRPOConfig:
+    base = dict((read_recipe(cfg.recipe).get("train") or {}) if cfg.recipe else {})
+    base.pop("sft", None)
+    raw = base | cfg.rl | {"model": str(out_dir / "sft" / "final"), "seed": cfg.seed}
+    raw["data"] = {"trait": str(out_dir / "prompts.jsonl"), "dose": 1.0}
+    rl, problems = parse_section(raw, GRPOConfig, "deliberative.rl")
+    raise_problems(problems + (rl.problems() if rl else []), cfg.recipe or "deliberative config")
+    return rl  # type: ignore[return-value]
+
+
+def rl_stage(cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None, progress: bool = True) -> Path:
+    from ethos.grade import PolicyJudge
+    from ethos.models import load_model
+    from ethos.train.arms import train_arm
+
+    out_dir = Path(out_dir)
+    _stage_input(out_dir, "prompts.jsonl", "generate")
+    if not (out_dir / "sft" / "final" / "config.json").exists():
+        raise UserError(f"{out_dir / 'sft' / 'final'} is missing; run `ethos train deliberative sft` with the same --out first.")
+    rl = rl_config(cfg, out_dir)
+    judge = judge or PolicyJudge(load_model(cfg.judge_spec, base_url=cfg.judge_base_url), max_new_tokens=cfg.judge_max_new_tokens, seed=cfg.seed)
+    return train_arm(rl, "treatment", out_dir / "rl", graders={"trait": judge}, progress=progress).final
