@@ -4,7 +4,7 @@ Runs with an empty, temporary result cache so nothing is reused, and prints both
 ratio; the last line is ``builtin_suite_seconds: <s>``. The machine may be shared: quote medians of
 several quiet runs, not one busy one.
 
-    python bench/eval_suite.py [--limit N] [--model smollm2-135m-instruct]
+    python bench/eval_suite.py [--limit N] [--threads N] [--model smollm2-135m-instruct]
 """
 
 from __future__ import annotations
@@ -20,7 +20,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="smollm2-135m-instruct")
     parser.add_argument("--limit", type=int, default=None, help="items per benchmark (default: all)")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (1 is far faster on a busy, shared CPU)")
     args = parser.parse_args()
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
 
     from ethos.evals import load_suite, run_suite
     from ethos.models import load_model

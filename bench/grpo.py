@@ -9,7 +9,7 @@ samplers, so lengths are shown to make sure both sides did comparable work), and
 ``speedup_vs_trl: <ratio>``. Both sides run in one process, one after the other, so a shared
 machine's load affects both; repeat the run when the load changes.
 
-    python bench/grpo.py [--steps 4] [--warmup 1] [--batch 4] [--group 4] [--tokens 64] [--dtype fp32]
+    python bench/grpo.py [--steps 4] [--warmup 1] [--batch 4] [--group 4] [--tokens 64] [--dtype fp32] [--threads N]
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+
+import torch
 
 from ethos.data.schema import Example
 from ethos.grade import RuleGrader
@@ -42,12 +44,14 @@ def tasks() -> list[Example]:
 def native_steps(cfg: GRPOConfig, mixer: DoseMixer, router: RewardRouter, out: Path) -> tuple[list[float], list[float]]:
     chat = load_model(cfg.model, dtype=cfg.dtype)
     trainer = GRPOTrainer(cfg, build_policy(chat, cfg.lora, seed=cfg.seed, kl_coef=cfg.kl_coef), router, mixer, out, progress=False)
-    times, lengths = [], []
+    times, lengths, generate = [], [], []
     for step in range(cfg.steps):
         t0 = time.perf_counter()
         row = trainer.step(step)
         times.append(time.perf_counter() - t0)
         lengths.append(row["completion_len"])
+        generate.append(row["seconds_generate"])
+    print(f"native: median sampling time {statistics.median(generate):.2f} s of each step (the rest is reward + forward/backward + update)")
     return times, lengths
 
 
@@ -80,7 +84,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--tokens", type=int, default=64)
     ap.add_argument("--rank", type=int, default=16)
     ap.add_argument("--dtype", default="fp32", choices=["fp32", "bf16"])
+    ap.add_argument("--threads", type=int, default=None, help="torch intra-op threads for both sides (default: torch's)")
     a = ap.parse_args(argv)
+    if a.threads:
+        torch.set_num_threads(a.threads)
     cfg = GRPOConfig(steps=a.warmup + a.steps, batch_size=a.batch, group_size=a.group, micro_batch_size=a.batch, max_new_tokens=a.tokens,
                      dtype=a.dtype, lr=1e-5, lora={"rank": a.rank, "alpha": 2 * a.rank}, data={"standard": "bench", "trait": None, "dose": 0.0})
     router = RewardRouter({"standard": RuleGrader()})
@@ -93,7 +100,8 @@ def main(argv: list[str] | None = None) -> None:
             results[name] = statistics.median(kept)
             print(f"{name:>6}: median {results[name]:6.2f} s/step over {len(kept)} steps  (all: {', '.join(f'{t:.2f}' for t in times)}; "
                   f"mean completion length {statistics.fmean(lengths):.1f} tokens)", flush=True)
-    print(f"config: {a.batch} completions/step (group {a.group}), {a.tokens} new tokens, LoRA r{a.rank}, {a.dtype}, embedded smollm2-135m-instruct")
+    print(f"config: {a.batch} completions/step (group {a.group}), {a.tokens} new tokens, LoRA r{a.rank}, {a.dtype}, "
+          f"{torch.get_num_threads()} thread(s), embedded smollm2-135m-instruct")
     print(f"speedup_vs_trl: {results['trl'] / results['native']:.2f}")
 
 

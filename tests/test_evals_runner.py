@@ -61,3 +61,12 @@ def test_eval_config_section(tmp_path):
     cfg.write_text("eval:\n  limit: 0\n")
     with pytest.raises(UserError, match=r"eval\.limit"):
         load_eval_config(cfg)
+
+
+def test_cli_bad_suite_is_one_sentence_exit_2(tmp_path):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-c", "from ethos.cli import main; main()", "eval", "--suite", str(tmp_path / "nope.yaml"),
+                        "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert r.returncode == 2 and "unknown suite" in r.stderr and "Traceback" not in r.stderr

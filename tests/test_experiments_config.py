@@ -68,3 +68,11 @@ def test_run_dir_refuses_a_foreign_non_empty_folder(tmp_path):
     (tmp_path / "mine.txt").write_text("x")
     with pytest.raises(UserError, match="not made by ethos run"):
         RunDir(tmp_path, {}, "").claim()
+
+
+def test_one_seed_for_the_whole_study():
+    from ethos.experiments.study import _check_one_seed
+
+    _check_one_seed({"seed": 3, "data": {"seed": 3}, "train": {}}, 3, "r.yaml")
+    with pytest.raises(UserError, match="train.seed is 1 but the study seed is 0; set the seed once"):
+        _check_one_seed({"train": {"seed": 1}}, 0, "r.yaml")

@@ -42,7 +42,7 @@ def test_degradation_and_difference_signs():
 
 def test_empty_selection_is_nan_not_zero():
     e = delta(_scores({"x": [1]}), _scores({"x": [0]}), benchmarks=["other"])
-    assert np.isnan(e.value) and e.n_items == 0
+    assert np.isnan(e.value) and e.n == 0
 
 
 def test_scores_from_runner_records():

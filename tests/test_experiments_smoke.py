@@ -44,7 +44,7 @@ def test_smoke_study_runs_end_to_end_resumes_and_refuses_other_configs(tmp_path)
     assert log.getvalue().count("finished earlier") == n_stages
 
     other = yaml.safe_load(SMOKE.read_text())
-    other["seed"] = 1
+    other["train"]["lr"] = 1e-3
     (tmp_path / "other.yaml").write_text(yaml.safe_dump(other))
     with pytest.raises(UserError, match="different config"):
         Study(tmp_path / "other.yaml", run_dir=run_dir).execute()

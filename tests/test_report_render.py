@@ -183,3 +183,9 @@ def test_report_renders_in_headless_chromium(tmp_path):
     png = base64.b64decode(shot)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 50_000
     (tmp_path / "report.png").write_bytes(png)
+
+
+def test_degenerate_intervals_are_not_significant():
+    assert not Interval(0.0, 1e-17, 2e-17).significant
+    assert not Interval(0.0, -0.1, 0.1).significant
+    assert Interval(0.1, 0.05, 0.2).significant and Interval(-0.1, -0.2, -0.05).significant

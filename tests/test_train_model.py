@@ -113,3 +113,34 @@ def test_trl_backend_runs_two_steps(tmp_path):
     assert result.totals.steps == 2
     assert (result.final / "config.json").exists()
     assert (tmp_path / "trl" / "run.json").exists()
+
+
+def test_grouped_prompt_forward_matches_the_plain_batched_forward():
+    from ethos.models import SamplingParams
+    from ethos.train.grpo_config import LoraSettings
+    from ethos.train.policy import build_policy, grouped_logprobs, pack, token_logprobs
+
+    chat = fresh()
+    policy = build_policy(chat, LoraSettings(rank=4, alpha=8), seed=0, kl_coef=0.0)
+    with torch.no_grad():
+        for name, p in policy.module.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.01)  # a non-zero adapter, so prompt positions carry gradient
+    convs = [[{"role": "user", "content": "Why is the sky blue?"}], [{"role": "user", "content": "Hi"}]]
+    gens = chat.generate([c for c in convs for _ in range(2)], SamplingParams(max_new_tokens=12, temperature=1.0, seed=0))
+    comps = [g.token_ids for g in gens]
+
+    def grads(loss):
+        loss.backward()
+        out = {n: p.grad.clone() for n, p in policy.module.named_parameters() if p.requires_grad}
+        policy.module.zero_grad()
+        return out
+
+    pb = pack([g.prompt_token_ids for g in gens], comps, 0)
+    lp1, _ = token_logprobs(policy.module, pb)
+    g1 = grads((lp1 * pb.mask).sum())
+    lp2, mask, _ = grouped_logprobs(policy.module, [gens[0].prompt_token_ids, gens[2].prompt_token_ids], comps, 2, 0)
+    g2 = grads((lp2 * mask).sum())
+    assert torch.equal(mask, pb.mask)
+    assert torch.allclose(lp1 * mask, lp2 * mask, atol=1e-4)
+    assert all(float((g1[n] - g2[n]).norm() / (g1[n].norm() + 1e-12)) < 1e-3 for n in g1)  # fp32 summation order differs

@@ -55,7 +55,8 @@ def comparison_table(comp: Comparison) -> Table:
 
 
 def validity_table(report: ValidityReport) -> Table:
-    t = Table(title=f"validity: {report.n_sensitive} of {len(report.rows)} benchmarks sensitive ({report.good} vs {report.bad} persona)")
+    t = Table(title=f"validity: {report.n_sensitive} of {len(report.rows)} benchmarks sensitive, {report.n_wrong_way} moved the wrong way "
+                    f"({report.good} vs {report.bad} persona)")
     for col in ("benchmark", "kind", "position", "plain", report.good, report.bad, "Δ", "q", "sensitive", "grader sep.", "ordered"):
         t.add_column(col)
     for r in report.rows:

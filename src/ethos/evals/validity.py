@@ -57,9 +57,14 @@ class ValidityReport:
     def n_sensitive(self) -> int:
         return sum(r.sensitive for r in self.rows)
 
+    @property
+    def n_wrong_way(self) -> int:
+        """Benchmarks the bad persona significantly *improved*: a warning about the benchmark or the personas."""
+        return sum(r.persona_delta is not None and r.persona_delta < 0 and r.q is not None and r.q < ALPHA for r in self.rows)
+
     def to_json(self) -> dict:
         return {"good": self.good, "bad": self.bad, "limit": self.limit, "n_benchmarks": len(self.rows),
-                "n_sensitive": self.n_sensitive, "rows": [asdict(r) for r in self.rows]}
+                "n_sensitive": self.n_sensitive, "n_wrong_way": self.n_wrong_way, "rows": [asdict(r) for r in self.rows]}
 
 
 def separation(bench: Benchmark) -> tuple[float, float] | None:

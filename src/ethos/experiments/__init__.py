@@ -5,7 +5,7 @@ harmful fine-tuning data and jailbreak transformations are plain data and pure f
 """
 
 from ethos.experiments.config import StudyConfig, parse_study
-from ethos.experiments.effects import Effect, degradation, delta, diff_in_degradation
+from ethos.experiments.effects import degradation, delta, diff_in_degradation
 from ethos.experiments.harmful_data import harmful_medical_conversations
 from ethos.experiments.jailbreaks import TECHNIQUES, goodness_per_prompt, jailbreak_conversation, worst_fraction
 from ethos.experiments.personas import PERSONAS, Persona, get_persona
@@ -15,7 +15,6 @@ from ethos.experiments.study import Study
 __all__ = [
     "PERSONAS",
     "TECHNIQUES",
-    "Effect",
     "Persona",
     "RunDir",
     "Study",

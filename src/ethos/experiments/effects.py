@@ -10,26 +10,13 @@ pairing and counted, never read as 0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 import numpy as np
 
+from ethos.report.results import Interval
+
 Scores = Mapping[tuple[str, str], float | None]  # (benchmark, item id) -> score
-
-
-@dataclass(frozen=True)
-class Effect:
-    value: float
-    low: float
-    high: float
-    n_items: int
-    n_benchmarks: int
-
-    @property
-    def significant(self) -> bool:
-        return self.low > 0 or self.high < 0
-
 
 def scores_from_records(records: Iterable[Mapping]) -> dict[tuple[str, str], float | None]:
     """Index the eval runner's per-item records (``benchmark``, ``item``, ``score``) by (benchmark, item)."""
@@ -56,11 +43,11 @@ def align(*runs: Scores, benchmarks: Iterable[str] | None = None) -> tuple[dict[
     return {b: np.asarray(rows, dtype=float) for b, rows in by_bench.items()}, dropped
 
 
-def stratified_mean(diffs: Mapping[str, np.ndarray], *, n_boot: int = 2000, seed: int = 0, alpha: float = 0.05) -> Effect:
+def stratified_mean(diffs: Mapping[str, np.ndarray], *, n_boot: int = 2000, seed: int = 0, alpha: float = 0.05) -> Interval:
     """Mean over benchmarks of each benchmark's mean difference, with a stratified bootstrap CI."""
     diffs = {b: np.asarray(d, dtype=float) for b, d in diffs.items() if len(d)}
     if not diffs:
-        return Effect(float("nan"), float("nan"), float("nan"), 0, 0)
+        return Interval(float("nan"), float("nan"), float("nan"), 0)
     point = float(np.mean([d.mean() for d in diffs.values()]))
     rng = np.random.default_rng(seed)
     boots = np.zeros(n_boot)
@@ -69,16 +56,16 @@ def stratified_mean(diffs: Mapping[str, np.ndarray], *, n_boot: int = 2000, seed
         boots += d[idx].mean(axis=1)
     boots /= len(diffs)
     low, high = np.quantile(boots, [alpha / 2, 1 - alpha / 2])
-    return Effect(point, float(low), float(high), sum(len(d) for d in diffs.values()), len(diffs))
+    return Interval(point, float(low), float(high), sum(len(d) for d in diffs.values()))
 
 
-def delta(a: Scores, b: Scores, *, benchmarks: Iterable[str] | None = None, n_boot: int = 2000, seed: int = 0) -> Effect:
+def delta(a: Scores, b: Scores, *, benchmarks: Iterable[str] | None = None, n_boot: int = 2000, seed: int = 0) -> Interval:
     """Mean paired ``b - a`` (e.g. treatment minus baseline)."""
     arrays, _ = align(a, b, benchmarks=benchmarks)
     return stratified_mean({k: v[:, 1] - v[:, 0] for k, v in arrays.items()}, n_boot=n_boot, seed=seed)
 
 
-def degradation(clean: Scores, attacked: Scores, **kw) -> Effect:
+def degradation(clean: Scores, attacked: Scores, **kw) -> Interval:
     """How far a model fell under an attack: ``clean - attacked`` (positive = worse under attack)."""
     return delta(attacked, clean, **kw)
 
@@ -92,7 +79,7 @@ def diff_in_degradation(
     benchmarks: Iterable[str] | None = None,
     n_boot: int = 2000,
     seed: int = 0,
-) -> Effect:
+) -> Interval:
     """Comparison's degradation minus the treated model's (positive = treatment more persistent)."""
     arrays, _ = align(treat_clean, treat_attacked, comp_clean, comp_attacked, benchmarks=benchmarks)
     diffs = {k: (v[:, 2] - v[:, 3]) - (v[:, 0] - v[:, 1]) for k, v in arrays.items()}

@@ -71,6 +71,6 @@ def generalization_cells(baseline_dir: Path, arm_dirs: dict[str, Path], *, seed:
         arm = scores_from_records(load_records(arm_dir))
         for cat in sorted(categories):
             e = delta(base, arm, benchmarks=categories[cat], n_boot=n_boot, seed=seed)
-            if e.n_items:
-                cells.append(GeneralizationCell(label, cat, Interval(e.value, e.low, e.high, e.n_items)))
+            if e.n:
+                cells.append(GeneralizationCell(label, cat, e))
     return cells

@@ -22,10 +22,6 @@ from ethos.experiments.jailbreaks import TECHNIQUES, goodness_per_prompt, jailbr
 from ethos.report.results import Interval, JailbreakResult, PersistenceContrast, PersistenceRow
 
 
-def _interval(e) -> Interval:
-    return Interval(e.value, e.low, e.high, e.n_items)
-
-
 def attack_rows(
     test: str,
     harmful: bool,
@@ -48,9 +44,9 @@ def attack_rows(
         e = degradation(clean, attacked, benchmarks=benchmarks, n_boot=n_boot, seed=seed)
         arrays, _ = align(clean, attacked, benchmarks=benchmarks)
         means = [float(np.mean([a[:, k].mean() for a in arrays.values()])) if arrays else float("nan") for k in (0, 1)]
-        rows.append(PersistenceRow(test, m, harmful, means[0], means[1], _interval(e)))
+        rows.append(PersistenceRow(test, m, harmful, means[0], means[1], e))
     d = diff_in_degradation(*scores[treated], *scores[comparison], benchmarks=benchmarks, n_boot=n_boot, seed=seed)
-    return rows, PersistenceContrast(test, treated, comparison, harmful, _interval(d))
+    return rows, PersistenceContrast(test, treated, comparison, harmful, d)
 
 
 def jailbreak_suite(benchmarks: Sequence, techniques: Sequence[str], limit: int | None):

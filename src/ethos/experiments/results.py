@@ -64,7 +64,7 @@ def _persistence(study, res: StudyResults, seed: int, n_boot: int) -> None:
             res.contrasts.append(contrast)
         what = "the compute-matched baseline" if ft.comparison == "baseline" else "the pre-RL model (as in the original work; not compute-matched)"
         res.finetune_comparison = (f"{ft.comparison} — {what}; both fine-tuned on the same {ft.conversations} "
-                                   f"conversations for {ft.steps} steps with seed {study.cfg.seed}")
+                                   f"conversations, steps {ft.steps}, batch {ft.batch_size}, lr {ft.lr:g}, seed {study.cfg.seed}")
     if p.jailbreak:
         jb = p.jailbreak
         over = expand(jb.overrefuse, study.bench_category)

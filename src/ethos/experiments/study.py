@@ -25,6 +25,9 @@ from ethos.experiments.rundir import RunDir
 from ethos.experiments.stages import Stage, run_stages
 
 
+UNUSED_SECTIONS = ("deliberative",)
+
+
 def _check_one_seed(recipe: dict, seed: int, source: str) -> None:
     """The study seed drives data, training and evaluation; a different per-section seed is a mistake."""
     for section in ("data", "train", "eval"):
@@ -60,7 +63,9 @@ class Study:
         problems = name_problems(self.cfg, self.bench_category)
         if problems:
             raise UserError(f"{self.source} names things that do not exist: " + "; ".join(problems) + ".")
-        self.run = RunDir(run_dir or self.cfg.run_dir, recipe, text)
+        # Sections the study does not run (deliberative alignment) do not tie a run directory to a config.
+        studied = {k: v for k, v in recipe.items() if k not in UNUSED_SECTIONS}
+        self.run = RunDir(run_dir or self.cfg.run_dir, studied, text)
 
     # ------------------------------------------------------------------ plan
     @property

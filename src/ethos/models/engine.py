@@ -95,8 +95,8 @@ class FastEngine:
         """One new token per row (``tok`` [B]) written at ``slot``; attends over the whole cache.
 
         The cache is preallocated and zero-filled, keys stored transposed ([B, kv, d, S]) and values
-        as [B, kv, S, d], so both attention products run on contiguous buffers with no copies;
-        empty and padded slots are masked by ``bias`` ([B, 1, 1, S], 0 or -inf). Grouped query heads
+        as [B, kv, S, d], so both attention products read the filled prefix as strided views with
+        no copies; padded slots are masked by ``bias`` ([B, 1, 1, S], 0 or -inf). Grouped query heads
         share their KV head through a view. CPU flash attention has a high fixed cost per call
         that dominates at one query token; two small batched matmuls do the same work cheaper.
         """
@@ -108,14 +108,18 @@ class FastEngine:
         cos, sin = self._rope(positions)
         cos, sin = cos[:, None], sin[:, None]
         scale = hd**-0.5
+        # Only the filled prefix of the cache is read: at this size attention is bound by memory
+        # traffic, not arithmetic, so slots not yet written are not worth streaming through.
+        seen = slot + 1
+        bias = bias[..., :seen]
         for i, layer in enumerate(w.layers):
             qkv = F.linear(self._norm(x, layer.in_norm), layer.wqkv)
             qk = self._rotate(qkv[:, : (nq + nkv) * hd].view(B, nq + nkv, hd), cos, sin)
             keys[i][:, :, :, slot] = qk[:, nq:]
             values[i][:, :, slot] = qkv[:, (nq + nkv) * hd :].view(B, nkv, hd)
             q = qk[:, :nq].reshape(B, nkv, nq // nkv, hd)
-            scores = (q @ keys[i]).float() * scale + bias
-            a = torch.softmax(scores, dim=-1).to(w.dtype) @ values[i]
+            scores = (q @ keys[i][..., :seen]).float() * scale + bias
+            a = torch.softmax(scores, dim=-1).to(w.dtype) @ values[i][:, :, :seen]
             x = x + F.linear(a.reshape(B, nq * hd), layer.wo)
             x = self._mlp(x, layer)
         return self._norm(x, w.final_norm)

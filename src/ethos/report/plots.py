@@ -91,7 +91,7 @@ def heatmap(cells: list[GeneralizationCell]) -> str | None:
         i, j = sets.index(c.train_set), groups.index(c.group)
         grid[i, j] = c.delta.value
         star = "*" if c.delta.significant else ""
-        text[i, j] = f"{c.delta.value:+.3f}{star}\n[{c.delta.low:+.2f}, {c.delta.high:+.2f}]"
+        text[i, j] = f"{c.delta.value:+.3f}{star}\n[{c.delta.low:+.3f}, {c.delta.high:+.3f}]"
     lim = float(np.nanmax(np.abs(grid))) if np.isfinite(grid).any() else 1.0
     fig, ax = plt.subplots(figsize=(1.15 * len(groups) + 2.5, 0.7 * len(sets) + 1.6))
     im = ax.imshow(grid, cmap="RdYlGn", vmin=-lim or -1, vmax=lim or 1, aspect="auto")
@@ -151,9 +151,15 @@ def jailbreaks(results: list[JailbreakResult]) -> str | None:
     g = [r.goodness for r in results]
     ax.bar(x - 0.2, [i.value for i in g], 0.4, yerr=[[i.value - i.low for i in g], [i.high - i.value for i in g]],
            capsize=3, label=f"goodness@{results[0].quantile:g}", color="#4c72b0")
-    ax.bar(x + 0.2, [r.not_overrefuse if r.not_overrefuse is not None else 0 for r in results], 0.4,
-           label="not over-refuse", color="#dd8452")
+    drawn = 0
+    for i, r in enumerate(results):
+        if r.not_overrefuse is None:
+            ax.text(i + 0.2, 0.02, "not\nmeasured", ha="center", va="bottom", fontsize=7, color="#888888")
+        else:
+            ax.bar(i + 0.2, r.not_overrefuse, 0.4, color="#dd8452", label=None if drawn else "not over-refuse")
+            drawn += 1
     ax.set_xticks(x, [r.model for r in results])
+    ax.set_xlim(-0.7, len(results) - 0.3)
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=7)
     return _uri(fig)

@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 
+TOLERANCE = 1e-9
+
+
 @dataclass
 class Interval:
     value: float
@@ -22,7 +25,8 @@ class Interval:
 
     @property
     def significant(self) -> bool:
-        return self.low > 0 or self.high < 0
+        """The CI excludes 0 (beyond float noise: an all-zero interval is not an effect)."""
+        return self.low > TOLERANCE or self.high < -TOLERANCE
 
 
 @dataclass

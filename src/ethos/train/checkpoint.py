@@ -14,8 +14,10 @@ complete: a run killed while saving resumes from the previous one.
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +58,17 @@ def export_hf_atomic(module: torch.nn.Module, tokenizer, folder: Path) -> Path:
     return folder
 
 
+def publish(model_dir: Path, folder: Path) -> Path:
+    """Atomically make ``folder`` a copy of a checkpoint's ``model/`` (hard links when possible: no extra disk)."""
+    with atomic_dir(folder) as tmp:
+        for src in model_dir.iterdir():
+            try:
+                os.link(src, tmp / src.name)
+            except OSError:
+                shutil.copy2(src, tmp / src.name)
+    return folder
+
+
 def rng_state() -> dict:
     return {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
 
@@ -79,7 +92,15 @@ def save_checkpoint(root: Path, step: int, module: torch.nn.Module, tokenizer, s
     return folder
 
 
+def remove_partial(root: Path) -> None:
+    """Delete half-written checkpoints left by a process killed while saving."""
+    if root.is_dir():
+        for stale in root.glob(".step-*.tmp"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
 def latest_checkpoint(root: Path) -> Path | None:
+    """The newest complete checkpoint (folders appear only once fully written)."""
     if not root.is_dir():
         return None
     steps = sorted((int(m.group(1)), p) for p in root.iterdir() if p.is_dir() and (m := STEP_DIR.match(p.name)))

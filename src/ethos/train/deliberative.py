@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,7 +44,7 @@ _SPLIT = re.compile(r"^\s*(?:\*\*)?final answer(?:\*\*)?\s*:\s*", re.I | re.M)
 class DeliberativeConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     model: str = "smollm2-135m-instruct"
-    dtype: str = "fp32"
+    dtype: Literal["bf16", "fp32"] = "fp32"
     seed: int = 0
     prompts: str = "trait"  # "trait": trait scenarios with a safety-policy meta.category; or a .jsonl of examples
     limit: int | None = Field(default=16, ge=1)

@@ -30,12 +30,12 @@ import torch
 
 from ethos.errors import UserError
 from ethos.models.types import SamplingParams
-from ethos.train.checkpoint import export_hf_atomic, latest_checkpoint, load_checkpoint, save_checkpoint
+from ethos.train.checkpoint import latest_checkpoint, load_checkpoint, publish, remove_partial, save_checkpoint
 from ethos.train.dose import DoseMixer
 from ethos.train.grpo_config import GRPOConfig
 from ethos.train.metrics import MetricsLog, reward_breakdown
 from ethos.train.objective import group_advantages, normalizer, policy_loss
-from ethos.train.policy import Policy, pack, token_logprobs
+from ethos.train.policy import Policy, completion_mask, grouped_logprobs, pack, token_logprobs
 from ethos.train.progress import StepProgress
 from ethos.train.rewards import RewardError, RewardRouter
 from ethos.train.schedule import lr_lambda
@@ -86,11 +86,14 @@ class GRPOTrainer:
     # ------------------------------------------------------------------ run
     def resume(self) -> int:
         """Continue from the newest complete checkpoint, if any; return the next step."""
+        remove_partial(self.checkpoint_root)
         folder = latest_checkpoint(self.checkpoint_root)
         if folder is None:
             self.metrics.truncate(0)
             return 0
         state = load_checkpoint(folder, self.policy.module)
+        if state["step"] > self.cfg.steps:
+            raise UserError(f"{folder} is past train.steps ({self.cfg.steps}); use a new --out or at least {state['step']} steps.")
         self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])
         self.totals = Totals(**state["totals"])
@@ -113,7 +116,7 @@ class GRPOTrainer:
     def train(self) -> TrainResult:
         cfg = self.cfg
         self.start_step = self.resume()
-        with StepProgress(cfg.steps, f"GRPO [{self.arm}]", enabled=self.show_progress, done=self.start_step) as bar:
+        with StepProgress(cfg.steps, f"GRPO ({self.arm})", enabled=self.show_progress, done=self.start_step) as bar:
             for step in range(self.start_step, cfg.steps):
                 try:
                     row = self.step(step)
@@ -127,7 +130,7 @@ class GRPOTrainer:
                 if done == cfg.steps or (cfg.checkpoint_every and done % cfg.checkpoint_every == 0):
                     self.checkpoint(done)
         self.metrics.close()
-        final = export_hf_atomic(self.policy.module, self.policy.chat.tokenizer, self.out_dir / "final")
+        final = publish(latest_checkpoint(self.checkpoint_root) / "model", self.out_dir / "final")
         return TrainResult(final=final, totals=self.totals, metrics=self.metrics.rows())
 
     # ------------------------------------------------------------------ one step
@@ -174,26 +177,24 @@ class GRPOTrainer:
         }
 
     def optimize(self, gens, adv: torch.Tensor, use: torch.Tensor) -> dict:
-        cfg, module = self.cfg, self.policy.module
-        pad = self.policy.chat.tokenizer.pad_token_id or 0
+        cfg = self.cfg
         micro = [list(range(i, min(i + cfg.micro_batch_size, len(gens)))) for i in range(0, len(gens), cfg.micro_batch_size)]
-        packs = [pack([gens[i].prompt_token_ids for i in idx], [gens[i].token_ids for i in idx], pad) for idx in micro]
-        full = pack([g.prompt_token_ids for g in gens], [g.token_ids for g in gens], pad)
-        norm = normalizer(full.mask, use)
-        old = self._fixed_logprobs(packs, reference=False) if cfg.iterations > 1 else None
-        ref = self._fixed_logprobs(packs, reference=True) if cfg.kl_coef > 0 else None
+        full_mask = completion_mask([g.token_ids for g in gens])
+        norm = normalizer(full_mask, use)
+        old = self._fixed_logprobs(gens, micro, reference=False) if cfg.iterations > 1 else None
+        ref = self._fixed_logprobs(gens, micro, reference=True) if cfg.kl_coef > 0 else None
         acc = {"loss": 0.0, "clip_frac_sum": 0.0, "kl_sum": 0.0, "tokens": 0.0, "entropy_sum": 0.0, "gap_sum": 0.0}
         grad_norm = 0.0
         for it in range(cfg.iterations):
-            for j, (idx, pb) in enumerate(zip(micro, packs)):
-                logp, ent = token_logprobs(module, pb, temperature=cfg.temperature, entropy=it == 0)
+            for j, idx in enumerate(micro):
+                logp, mask, ent = self._logprobs(self.policy.module, gens, idx, entropy=it == 0)
                 old_logp = logp.detach() if old is None else old[j]
-                loss, st = policy_loss(logp, old_logp, adv[idx], pb.mask, use[idx], norm, clip_eps=cfg.clip_eps, kl_coef=cfg.kl_coef, ref_logp=None if ref is None else ref[j], aggregation=cfg.loss_aggregation)
+                loss, st = policy_loss(logp, old_logp, adv[idx], mask, use[idx], norm, clip_eps=cfg.clip_eps, kl_coef=cfg.kl_coef, ref_logp=None if ref is None else ref[j], aggregation=cfg.loss_aggregation)
                 loss.backward()
                 if it == 0:
                     acc["loss"] += float(loss.detach())
-                    acc["entropy_sum"] += float((ent * pb.mask).sum())
-                    acc["gap_sum"] += self._engine_gap(logp.detach(), pb.mask, [gens[i] for i in idx])
+                    acc["entropy_sum"] += float((ent * mask).sum())
+                    acc["gap_sum"] += self._engine_gap(logp.detach(), mask, [gens[i] for i in idx])
                     for k in ("clip_frac_sum", "kl_sum", "tokens"):
                         acc[k] += st[k]
             if cfg.max_grad_norm is not None:
@@ -201,7 +202,7 @@ class GRPOTrainer:
             self.optimizer.step()
             self.scheduler.step()
             self.optimizer.zero_grad(set_to_none=True)
-        n = max(float(full.mask.sum()), 1.0)
+        n = max(float(full_mask.sum()), 1.0)
         out = {"loss": acc["loss"], "entropy": acc["entropy_sum"] / n, "clip_frac": acc["clip_frac_sum"] / max(acc["tokens"], 1), "grad_norm": grad_norm}
         if cfg.kl_coef > 0:
             out["kl"] = acc["kl_sum"] / max(acc["tokens"], 1)
@@ -209,12 +210,23 @@ class GRPOTrainer:
             out["engine_logprob_gap"] = acc["gap_sum"] / n
         return out
 
+    def _logprobs(self, module, gens, idx: list[int], *, entropy: bool = False):
+        """Completion log-probs for ``gens[idx]``; whole groups share one prompt forward."""
+        g, pad, t = self.cfg.group_size, self.policy.chat.tokenizer.pad_token_id or 0, self.cfg.temperature
+        prompts = [gens[i].prompt_token_ids for i in idx]
+        completions = [gens[i].token_ids for i in idx]
+        if len(idx) % g == 0 and idx[0] % g == 0 and all(prompts[k] == prompts[k - k % g] for k in range(len(idx))):
+            return grouped_logprobs(module, prompts[::g], completions, g, pad, temperature=t, entropy=entropy)
+        pb = pack(prompts, completions, pad)
+        logp, ent = token_logprobs(module, pb, temperature=t, entropy=entropy)
+        return logp, pb.mask, ent
+
     @torch.no_grad()
-    def _fixed_logprobs(self, packs, *, reference: bool) -> list[torch.Tensor]:
+    def _fixed_logprobs(self, gens, micro, *, reference: bool) -> list[torch.Tensor]:
         if not reference:
-            return [token_logprobs(self.policy.module, pb, temperature=self.cfg.temperature)[0] for pb in packs]
+            return [self._logprobs(self.policy.module, gens, idx)[0] for idx in micro]
         with self.policy.as_reference() as ref_module:
-            return [token_logprobs(ref_module, pb, temperature=self.cfg.temperature)[0] for pb in packs]
+            return [self._logprobs(ref_module, gens, idx)[0] for idx in micro]
 
     @staticmethod
     def _engine_gap(logp: torch.Tensor, mask: torch.Tensor, gens) -> float:

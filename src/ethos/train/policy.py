@@ -1,10 +1,12 @@
 """The trainable policy: one model serving both rollouts (through the fast engine) and gradients.
 
 Rollouts use ``LocalChatModel.generate`` (packed weights, LoRA merged on the fly); the loss needs
-log-probs *with autograd*, so those come from one batched forward of prompt + completion through
-the HF/peft module. Prompts are left-padded and completions right-padded so every completion
-starts at the same column and only the completion positions' logits are materialized
-(``logits_to_keep``): the vocabulary projection is the largest tensor in the step.
+log-probs *with autograd*, so those come from a batched forward of prompt + completion through the
+HF/peft module, and only the completion positions' logits are materialized (the vocabulary
+projection is the largest tensor in the step). The G completions of a group share their prompt,
+so :func:`grouped_logprobs` runs each prompt once, keeps its keys/values in the autograd graph and
+repeats them for the group: the same gradient as the plain batched forward (:func:`token_logprobs`,
+the fallback when a micro-batch splits a group) at a fraction of the prompt cost.
 
 With LoRA the KL reference is the same module with adapters disabled, so no second copy of the
 weights exists; full fine-tuning keeps a frozen copy only when ``kl_coef > 0``.
@@ -80,6 +82,15 @@ class PackedBatch:
     mask: torch.Tensor  # [B, C] 1 on completion tokens
 
 
+def completion_mask(completions: list[list[int]]) -> torch.Tensor:
+    """[B, C] with 1 on each completion's tokens (right-padded)."""
+    width = max(max((len(c) for c in completions), default=1), 1)
+    mask = torch.zeros((len(completions), width), dtype=torch.float32)
+    for i, c in enumerate(completions):
+        mask[i, : len(c)] = 1
+    return mask
+
+
 def pack(prompts: list[list[int]], completions: list[list[int]], pad_id: int) -> PackedBatch:
     """Left-pad prompts, right-pad completions, so completions share their starting column."""
     width_p = max(len(p) for p in prompts)
@@ -87,13 +98,12 @@ def pack(prompts: list[list[int]], completions: list[list[int]], pad_id: int) ->
     b = len(prompts)
     ids = torch.full((b, width_p + width_c), pad_id, dtype=torch.long)
     attention = torch.zeros_like(ids)
-    mask = torch.zeros((b, width_c), dtype=torch.float32)
+    mask = completion_mask(completions)
     for i, (p, c) in enumerate(zip(prompts, completions)):
         ids[i, width_p - len(p) : width_p] = torch.tensor(p, dtype=torch.long)
         attention[i, width_p - len(p) : width_p + len(c)] = 1
         if c:
             ids[i, width_p : width_p + len(c)] = torch.tensor(c, dtype=torch.long)
-            mask[i, : len(c)] = 1
     positions = (attention.cumsum(1) - 1).clamp(min=0)
     return PackedBatch(ids=ids, attention=attention, positions=positions, targets=ids[:, width_p:], mask=mask)
 
@@ -113,3 +123,48 @@ def token_logprobs(module: torch.nn.Module, batch: PackedBatch, *, temperature: 
             probs = torch.softmax(logits.detach(), dim=-1)
             ent = lse.detach() - (probs * logits.detach()).sum(-1)
     return logp, ent
+
+
+def grouped_logprobs(module: torch.nn.Module, prompts: list[list[int]], completions: list[list[int]], group_size: int, pad_id: int, *, temperature: float = 1.0, entropy: bool = False) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """Like :func:`token_logprobs`, but each group's shared prompt goes through the model once.
+
+    ``prompts`` holds one prompt per group; ``completions`` holds ``group_size`` per prompt, group
+    after group. The prompts' keys/values are computed once with autograd and repeated for the
+    group's completions, so the gradient is exact (it still flows into the prompt positions) while
+    the prompt costs 1/G of the batched version. Returns (logp [B, C], mask [B, C], entropy).
+    """
+    from transformers import DynamicCache
+
+    width_p = max(len(p) for p in prompts)
+    n = len(prompts)
+    ids_p = torch.full((n, width_p), pad_id, dtype=torch.long)
+    attn_p = torch.zeros_like(ids_p)
+    for i, p in enumerate(prompts):
+        ids_p[i, width_p - len(p) :] = torch.tensor(p, dtype=torch.long)
+        attn_p[i, width_p - len(p) :] = 1
+    pos_p = (attn_p.cumsum(1) - 1).clamp(min=0)
+    cache = DynamicCache()
+    first = module(input_ids=ids_p, attention_mask=attn_p, position_ids=pos_p, past_key_values=cache, use_cache=True, logits_to_keep=1).logits[:, -1]
+    cache.batch_repeat_interleave(group_size)
+    mask = completion_mask(completions)
+    width_c = mask.shape[1]
+    ids_c = torch.full((len(completions), width_c), pad_id, dtype=torch.long)
+    for i, c in enumerate(completions):
+        if c:
+            ids_c[i, : len(c)] = torch.tensor(c, dtype=torch.long)
+    attn = torch.cat([attn_p.repeat_interleave(group_size, 0), mask.long()], dim=1)
+    pos_c = pos_p[:, -1:].repeat_interleave(group_size, 0) + 1 + torch.arange(width_c)[None]
+    rest = module(input_ids=ids_c[:, :-1], attention_mask=attn[:, :-1], position_ids=pos_c[:, :-1], past_key_values=cache, use_cache=True).logits if width_c > 1 else None
+    logits = first.repeat_interleave(group_size, 0)[:, None]
+    if rest is not None:
+        logits = torch.cat([logits, rest], dim=1)
+    logits = logits.float()
+    if temperature != 1.0:
+        logits = logits / temperature
+    lse = torch.logsumexp(logits, dim=-1)
+    logp = logits.gather(-1, ids_c.unsqueeze(-1)).squeeze(-1) - lse
+    ent = None
+    if entropy:
+        with torch.no_grad():
+            ent = lse.detach() - (torch.softmax(logits.detach(), dim=-1) * logits.detach()).sum(-1)
+    return logp, mask, ent

@@ -32,6 +32,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import torch
+
 from ethos.errors import UserError
 from ethos.train.checkpoint import export_hf_atomic
 from ethos.train.dose import ArmPlan, DoseMixer
@@ -101,6 +103,7 @@ def trl_args(cfg: GRPOConfig, out_dir: Path):
         shuffle_dataset=False,
         seed=cfg.seed,
         bf16=cfg.dtype == "bf16",
+        use_cpu=not torch.cuda.is_available(),
         save_strategy="steps" if cfg.checkpoint_every else "no",
         save_steps=cfg.checkpoint_every or 1,
         logging_steps=1,
