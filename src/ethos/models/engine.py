@@ -56,9 +56,8 @@ class FastEngine:
         return cos.to(self.w.dtype), torch.cat((-sin, sin), dim=-1).to(self.w.dtype)
 
     def _norm(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-        h = x.float()
-        h = h * torch.rsqrt(h.pow(2).mean(-1, keepdim=True) + self.w.eps)
-        return weight * h.to(x.dtype)
+        """RMSNorm as ``transformers`` computes it (fp32 statistics, weight applied after the cast)."""
+        return weight * F.rms_norm(x.float(), (x.shape[-1],), eps=self.w.eps).to(x.dtype)
 
     @staticmethod
     def _rotate(x: torch.Tensor, cos: torch.Tensor, sin_signed: torch.Tensor) -> torch.Tensor:
@@ -66,28 +65,35 @@ class FastEngine:
         return x * cos + torch.cat((x[..., half:], x[..., :half]), dim=-1) * sin_signed
 
     def _mlp(self, x: torch.Tensor, layer) -> torch.Tensor:
-        gu = F.linear(self._norm(x, layer.post_norm), layer.wgu)
+        gu = layer.wgu(self._norm(x, layer.post_norm))
         inter = gu.shape[-1] // 2
-        return x + F.linear(F.silu(gu[..., :inter]) * gu[..., inter:], layer.wdown)
+        return x + layer.wdown(F.silu(gu[..., :inter]) * gu[..., inter:])
 
-    def _prefill(self, ids: torch.Tensor, positions: torch.Tensor, mask: torch.Tensor, cache=None) -> torch.Tensor:
-        """Full causal pass over ``ids`` [B, T]; fills slots ``0:T`` of ``cache`` if given. Returns [B, T, D]."""
+    def _prefill(self, ids: torch.Tensor, positions: torch.Tensor, mask: torch.Tensor, cache=None, start: int = 0) -> torch.Tensor:
+        """Causal pass over ``ids`` [B, T] written at cache slots ``start:start+T``; returns [B, T, D].
+
+        With ``start > 0`` the tokens also attend to the cache's first ``start`` slots (a shared
+        prompt prefix computed once); ``mask`` is then [B, 1, T, start + T].
+        """
         w = self.w
         B, T = ids.shape
         nq, nkv, hd = w.n_heads, w.n_kv_heads, w.head_dim
+        end = start + T
         x = F.embedding(ids, w.embed)
         cos, sin = self._rope(positions)
         cos, sin = cos[:, :, None], sin[:, :, None]
         for i, layer in enumerate(w.layers):
-            qkv = F.linear(self._norm(x, layer.in_norm), layer.wqkv)
+            qkv = layer.wqkv(self._norm(x, layer.in_norm))
             qk = self._rotate(qkv[..., : (nq + nkv) * hd].view(B, T, nq + nkv, hd), cos, sin)
             q, k = qk[:, :, :nq].transpose(1, 2), qk[:, :, nq:].transpose(1, 2)
             v = qkv[..., (nq + nkv) * hd :].view(B, T, nkv, hd).transpose(1, 2)
             if cache is not None:
-                cache[0][i][:, :, :, :T] = k.transpose(-1, -2)
-                cache[1][i][:, :, :T] = v
+                cache[0][i][:, :, :, start:end] = k.transpose(-1, -2)
+                cache[1][i][:, :, start:end] = v
+                if start:
+                    k, v = cache[0][i][..., :end].transpose(-1, -2), cache[1][i][:, :, :end]
             a = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, enable_gqa=nq != nkv)
-            x = x + F.linear(a.transpose(1, 2).reshape(B, T, nq * hd), layer.wo)
+            x = x + layer.wo(a.transpose(1, 2).reshape(B, T, nq * hd))
             x = self._mlp(x, layer)
         return self._norm(x, w.final_norm)
 
@@ -113,42 +119,80 @@ class FastEngine:
         seen = slot + 1
         bias = bias[..., :seen]
         for i, layer in enumerate(w.layers):
-            qkv = F.linear(self._norm(x, layer.in_norm), layer.wqkv)
+            qkv = layer.wqkv(self._norm(x, layer.in_norm))
             qk = self._rotate(qkv[:, : (nq + nkv) * hd].view(B, nq + nkv, hd), cos, sin)
             keys[i][:, :, :, slot] = qk[:, nq:]
             values[i][:, :, slot] = qkv[:, (nq + nkv) * hd :].view(B, nkv, hd)
             q = qk[:, :nq].reshape(B, nkv, nq // nkv, hd)
             scores = (q @ keys[i][..., :seen]).float() * scale + bias
             a = torch.softmax(scores, dim=-1).to(w.dtype) @ values[i][:, :, :seen]
-            x = x + F.linear(a.reshape(B, nq * hd), layer.wo)
+            x = x + layer.wo(a.reshape(B, nq * hd))
             x = self._mlp(x, layer)
         return self._norm(x, w.final_norm)
 
     def _logits(self, h: torch.Tensor) -> torch.Tensor:
-        return F.linear(h, self.w.lm_head).float()
+        return self.w.lm_head(h).float()
+
+    def _new_cache(self, rows: int, slots: int):
+        w = self.w
+        return (
+            [torch.zeros((rows, w.n_kv_heads, w.head_dim, slots), dtype=w.dtype) for _ in w.layers],
+            [torch.zeros((rows, w.n_kv_heads, slots, w.head_dim), dtype=w.dtype) for _ in w.layers],
+        )
+
+    def _prefill_prompts(self, prompts: list[list[int]], slots: int):
+        """Prefill a batch, computing shared work once; return (cache, valid [B, slots], last logits).
+
+        Identical prompts (a GRPO group samples one prompt G times) are prefilled once, and the
+        longest prefix common to all of them (the chat template's system turn, a shared
+        instruction) is prefilled once for the whole batch. Each row's cache holds the prefix at
+        slots ``0:L``, then padding, then its own suffix ending at slot ``P`` — positions, not
+        slots, drive RoPE, so the gap is invisible to the model once masked.
+        """
+        index = {p: i for i, p in enumerate(dict.fromkeys(tuple(p) for p in prompts))}
+        uniq = list(index)
+        rows = torch.tensor([index[tuple(p)] for p in prompts]) if len(uniq) < len(prompts) else None
+        U, P = len(uniq), max(len(p) for p in uniq)
+        shortest = min(len(p) for p in uniq)
+        L = 0
+        while L < shortest - 1 and all(p[L] == uniq[0][L] for p in uniq):
+            L += 1
+        cache = self._new_cache(U, slots)
+        valid = torch.zeros((U, slots), dtype=torch.bool)
+        valid[:, :L] = True
+        if L:
+            one = self._new_cache(1, L)
+            causal = torch.ones((L, L), dtype=torch.bool).tril()[None, None]
+            self._prefill(torch.tensor([uniq[0][:L]]), torch.arange(L)[None], causal, one)
+            for full, pre in zip(cache[0], one[0]):  # keys [rows, kv, d, slots]
+                full[..., :L] = pre
+            for full, pre in zip(cache[1], one[1]):  # values [rows, kv, slots, d]
+                full[:, :, :L] = pre
+        S = P - L
+        ids = torch.full((U, S), self.pad_id, dtype=torch.long)
+        pos = torch.zeros((U, S), dtype=torch.long)
+        for i, p in enumerate(uniq):
+            n = len(p) - L
+            ids[i, S - n :] = torch.tensor(p[L:])
+            pos[i, S - n :] = torch.arange(L, len(p))
+            valid[i, P - n : P] = True
+        causal = torch.ones((S, S), dtype=torch.bool).tril()
+        own = (causal[None] & valid[:, None, L:P]) | torch.eye(S, dtype=torch.bool)[None]
+        mask = torch.cat([valid[:, None, :L].expand(U, S, L), own], dim=-1)[:, None]
+        logits = self._logits(self._prefill(ids, pos, mask, cache, start=L)[:, -1])
+        if rows is not None:
+            cache = tuple([c.index_select(0, rows) for c in part] for part in cache)
+            valid, logits = valid[rows], logits[rows]
+        return cache, valid, logits
 
     # ------------------------------------------------------------------ public API
     @torch.inference_mode()
     def generate(self, prompts: list[list[int]], params: SamplingParams, *, seed: int | None = None) -> list[Generation]:
-        w = self.w
         B = len(prompts)
         lens = torch.tensor([len(p) for p in prompts])
         P = int(lens.max())
         total = P + params.max_new_tokens
-        ids = torch.full((B, P), self.pad_id, dtype=torch.long)
-        valid = torch.zeros((B, total), dtype=torch.bool)  # which cache slots hold real tokens
-        for i, p in enumerate(prompts):
-            ids[i, P - len(p) :] = torch.tensor(p)
-            valid[i, P - len(p) : P] = True
-        pos = (torch.arange(P)[None] - (P - lens)[:, None]).clamp(min=0)
-        cache = (
-            [torch.zeros((B, w.n_kv_heads, w.head_dim, total), dtype=w.dtype) for _ in w.layers],
-            [torch.zeros((B, w.n_kv_heads, total, w.head_dim), dtype=w.dtype) for _ in w.layers],
-        )
-        causal = torch.ones((P, P), dtype=torch.bool).tril()
-        # Left padding: a padded query position sees only itself, so no row of the mask is empty.
-        mask = ((causal[None] & valid[:, None, :P]) | torch.eye(P, dtype=torch.bool)[None])[:, None]
-        logits = self._logits(self._prefill(ids, pos, mask, cache)[:, -1])
+        cache, valid, logits = self._prefill_prompts(prompts, total)
         bias = torch.zeros((B, 1, 1, total)).masked_fill_(~valid[:, None, None, :], float("-inf"))
 
         gen = torch.Generator().manual_seed(seed if seed is not None else torch.seed() % (2**63))

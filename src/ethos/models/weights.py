@@ -2,6 +2,12 @@
 
 LoRA deltas are added on the fly (``W + B·A·scale``) instead of ``merge_adapter``/``unmerge``:
 merging into and subtracting from bf16 base weights would slowly corrupt them over a training run.
+
+In bf16, matrices are also re-laid out once into oneDNN's blocked format. ``F.linear`` on a plain
+bf16 weight re-packs it on every call, which at decode sizes (a few dozen rows) costs about as much
+as the multiplication; packing once is bitwise identical and ~1.3–1.5× faster per step here.
+fp32 keeps plain tensors (MKL), which is what ``transformers`` uses, so greedy decoding in fp32
+stays token-identical to ``generate``.
 """
 
 from __future__ import annotations
@@ -11,14 +17,37 @@ from dataclasses import dataclass
 import torch
 
 
+def _can_prepack(dtype: torch.dtype) -> bool:
+    return (
+        dtype == torch.bfloat16
+        and torch.backends.mkldnn.is_available()
+        and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+    )
+
+
+class Linear:
+    """A weight ready for ``y = x @ W.T``, prepacked for oneDNN when that helps."""
+
+    __slots__ = ("weight", "packed")
+
+    def __init__(self, weight: torch.Tensor, *, prepack: bool, rows_hint: int = 32):
+        self.weight = weight
+        self.packed = torch.ops.mkldnn._reorder_linear_weight(weight, rows_hint) if prepack else None
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        if self.packed is None:
+            return torch.nn.functional.linear(x, self.weight)
+        return torch.ops.mkldnn._linear_pointwise(x, self.packed, None, "none", [], "")
+
+
 @dataclass
 class PackedLayer:
     in_norm: torch.Tensor
-    wqkv: torch.Tensor  # [(nq + 2·nkv)·hd, D]
-    wo: torch.Tensor
+    wqkv: Linear  # [(nq + 2·nkv)·hd, D]
+    wo: Linear
     post_norm: torch.Tensor
-    wgu: torch.Tensor  # [2·I, D]  gate then up
-    wdown: torch.Tensor
+    wgu: Linear  # [2·I, D]  gate then up
+    wdown: Linear
 
 
 @dataclass
@@ -26,7 +55,7 @@ class PackedWeights:
     embed: torch.Tensor
     layers: list[PackedLayer]
     final_norm: torch.Tensor
-    lm_head: torch.Tensor
+    lm_head: Linear
     inv_freq: torch.Tensor
     n_heads: int
     n_kv_heads: int
@@ -55,22 +84,24 @@ def pack_weights(model, dtype: torch.dtype | None = None) -> PackedWeights:
     dtype = dtype or next(base.parameters()).dtype
     core = base.model
     cast = lambda t: t.detach().to(dtype).contiguous()
+    prepack = _can_prepack(dtype)
+    lin = lambda t: Linear(cast(t), prepack=prepack)
     layers = []
     for layer in core.layers:
         att, mlp = layer.self_attn, layer.mlp
         layers.append(
             PackedLayer(
                 in_norm=cast(layer.input_layernorm.weight),
-                wqkv=cast(torch.cat([effective_weight(att.q_proj), effective_weight(att.k_proj), effective_weight(att.v_proj)])),
-                wo=cast(effective_weight(att.o_proj)),
+                wqkv=lin(torch.cat([effective_weight(att.q_proj), effective_weight(att.k_proj), effective_weight(att.v_proj)])),
+                wo=lin(effective_weight(att.o_proj)),
                 post_norm=cast(layer.post_attention_layernorm.weight),
-                wgu=cast(torch.cat([effective_weight(mlp.gate_proj), effective_weight(mlp.up_proj)])),
-                wdown=cast(effective_weight(mlp.down_proj)),
+                wgu=lin(torch.cat([effective_weight(mlp.gate_proj), effective_weight(mlp.up_proj)])),
+                wdown=lin(effective_weight(mlp.down_proj)),
             )
         )
     embed = cast(effective_weight(core.embed_tokens) if hasattr(core.embed_tokens, "base_layer") else core.embed_tokens.weight)
     head = base.get_output_embeddings()
-    lm_head = embed if getattr(cfg, "tie_word_embeddings", False) else cast(effective_weight(head))
+    lm_head = Linear(embed if getattr(cfg, "tie_word_embeddings", False) else cast(effective_weight(head)), prepack=prepack)
     head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // cfg.num_attention_heads
     rope = getattr(cfg, "rope_parameters", None) or {}
     theta = rope.get("rope_theta", getattr(cfg, "rope_theta", 10000.0))

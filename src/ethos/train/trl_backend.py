@@ -13,9 +13,12 @@ Settings map one to one: ``group_size → num_generations``, ``batch_size → ge
 ``scale_rewards true|false → group|none``. TRL's group std is the sample std (ddof=1); the native
 loop uses the population std (see :mod:`ethos.train.objective`).
 
-Multi-GPU (one process per GPU; ``batch_size`` and ``micro_batch_size`` are then per device)::
+Multi-GPU: one process per GPU. ``batch_size`` stays the global number of completions per step
+(so arms trained on different hardware still match); each process takes ``micro_batch_size`` at a
+time and gradient accumulation covers the rest, so ``batch_size`` must be a multiple of
+``micro_batch_size × processes``::
 
-    accelerate launch --num_processes 8 "$(which ethos)" train \\
+    accelerate launch --num_processes 8 -m ethos train \\
         --config configs/paper.yaml --arm treatment --backend trl --out runs/paper/treatment
 
 Add ``--config_file zero2.yaml`` (an accelerate DeepSpeed config) for models that do not fit one
@@ -29,6 +32,7 @@ GPU. Anything else TRL offers goes through ``train.trl_args`` verbatim, e.g. vLL
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -77,6 +81,15 @@ class TRLReward:
         return scores
 
 
+def accumulation(cfg: GRPOConfig) -> int:
+    """Gradient-accumulation steps so that all processes together see ``batch_size`` completions."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    per_pass = cfg.micro_batch_size * world
+    if cfg.batch_size % per_pass:
+        raise UserError(f"train.batch_size {cfg.batch_size} is not a multiple of micro_batch_size x processes ({cfg.micro_batch_size} x {world}); adjust one of them.")
+    return cfg.batch_size // per_pass
+
+
 def trl_args(cfg: GRPOConfig, out_dir: Path):
     from trl import GRPOConfig as TRLConfig
 
@@ -84,7 +97,7 @@ def trl_args(cfg: GRPOConfig, out_dir: Path):
         output_dir=str(out_dir / "trl"),
         max_steps=cfg.steps,
         per_device_train_batch_size=cfg.micro_batch_size,
-        gradient_accumulation_steps=cfg.batch_size // cfg.micro_batch_size,
+        gradient_accumulation_steps=accumulation(cfg),
         generation_batch_size=cfg.batch_size,
         num_generations=cfg.group_size,
         max_completion_length=cfg.max_new_tokens,
