@@ -122,3 +122,28 @@ def test_lora_adapted_model_generates_like_peft_forward(smol_fp32):
             p.data.zero_()
     lm.refresh()
     assert lm.generate([c], params)[0].token_ids == plain.token_ids
+
+
+def test_duplicate_prompts_are_prefilled_once_and_decode_like_singles(smol_fp32):
+    m = smol_fp32
+    engine = m.engine()
+    calls = []
+    original = engine._prefill
+
+    def counting(ids, *a, **kw):
+        calls.append(ids.shape[0])
+        return original(ids, *a, **kw)
+
+    engine._prefill = counting
+    try:
+        a, b = conv(PROMPTS[0]), conv(PROMPTS[2])
+        params = SamplingParams(max_new_tokens=24)
+        batch = m.generate([a, b, a, a], params)
+    finally:
+        engine._prefill = original
+    assert calls == [1, 2]  # the shared system-turn prefix once, then the two distinct suffixes
+    assert batch[0].token_ids == batch[2].token_ids == batch[3].token_ids
+    for c, g in ((a, batch[0]), (b, batch[1])):
+        single = m.generate([c], params)[0]
+        if single.token_ids != g.token_ids:
+            assert _first_divergence_is_near_tie(m, m.encode(c), single.token_ids, g.token_ids)

@@ -1,16 +1,17 @@
 """A batched decode loop for Llama-family models, written for small models on a CPU.
 
 Why not ``model.generate``: for a 135M model at batch 32 the matrix work of one decode step is
-~9 GFLOP (~25 ms at this CPU's bf16 rate), but ``generate`` spends several times that in Python
-and allocation: a growing cache concatenated every step, per-layer module dispatch, mask
-rebuilding and logits processors. Here the weights are packed once (QKV and gate/up fused, LoRA
-merged), the KV cache is preallocated for the whole batch, and one step is a short, flat sequence
-of tensor ops. Finished rows are dropped from the batch as they end, so a batch costs what its
-live rows cost.
+~9 GFLOP (~18 ms here in bf16), but ``generate`` spends several times that in Python and memory
+traffic: a growing cache concatenated every step, grouped KV heads copied out for attention, bf16
+weights re-packed by oneDNN on every call, per-layer module dispatch and logits processors.
+Here the weights are packed once (QKV and gate/up fused, LoRA merged, oneDNN layout in bf16), the
+KV cache is preallocated for the whole batch, and one step is a short, flat sequence of tensor
+ops. Shared work is done once: identical prompts (a GRPO group) and the prefix common to a batch
+(the chat template's system turn) are prefilled a single time. Finished rows are dropped from the
+batch as they end, so a batch costs what its live rows cost.
 
 Numerics follow ``transformers``' Llama (fp32 RMSNorm, RoPE tables computed in fp32 then cast), so
-greedy decoding in fp32 reproduces ``generate`` token for token, apart from floating-point near-ties.
-"""
+greedy decoding in fp32 reproduces ``generate`` token for token, apart from floating-point near-ties."""
 
 from __future__ import annotations
 
