@@ -19,6 +19,7 @@ import torch
 
 from ethos.models import SamplingParams, load_model
 from ethos.models.engine import roofline_tokens_per_second
+from ethos.models.hf_generate import left_pad
 
 TOPICS = [
     "why the sky is blue", "how to boil an egg", "the causes of inflation", "what a prime number is",
@@ -48,12 +49,8 @@ def time_engine(model, convs, params) -> tuple[float, int]:
 def time_hf(model, convs, params) -> tuple[float, int]:
     tok = model.tokenizer
     ids = [model.encode(c) for c in convs]
-    width = max(map(len, ids))
-    input_ids = torch.full((len(ids), width), tok.pad_token_id)
-    mask = torch.zeros_like(input_ids)
-    for i, s in enumerate(ids):
-        input_ids[i, width - len(s):] = torch.tensor(s)
-        mask[i, width - len(s):] = 1
+    input_ids, mask = left_pad(ids, tok.pad_token_id)
+    width = input_ids.shape[1]
     torch.manual_seed(params.seed)
     t = time.perf_counter()
     out = model.model.generate(

@@ -67,7 +67,7 @@ def _params(body: dict) -> SamplingParams:
     stop = (stop,) if isinstance(stop, str) else tuple(stop)
     return SamplingParams(
         max_new_tokens=int(body.get("max_tokens") or body.get("max_completion_tokens") or 256),
-        temperature=float(body.get("temperature", 1.0) if body.get("temperature") is not None else 1.0),
+        temperature=float(1.0 if body.get("temperature") is None else body["temperature"]),
         top_p=float(body.get("top_p") or 1.0),
         stop=stop,
         seed=body.get("seed"),
