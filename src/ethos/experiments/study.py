@@ -8,6 +8,9 @@ study keys, the ``train:`` section, and every name the recipe uses.
 The study's top-level ``seed`` and ``model`` are authoritative: they set ``data.seed``,
 ``train.seed``, ``eval.seed`` and ``train.model`` (a conflicting section seed is an error), so one recipe cannot
 train arms from different data or starting points.
+
+Every stage that loads a model runs in a fresh process (``worker``), so the study's peak memory is
+that of its largest stage rather than the sum of what earlier stages left behind.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from ethos.experiments.stages import Stage, run_stages
 
 
 UNUSED_SECTIONS = ("deliberative",)
+IN_PROCESS = {"data", "report"}  # light stages; every other stage loads a model and gets a fresh process
 
 
 def _check_one_seed(recipe: dict, seed: int, source: str) -> None:
@@ -38,13 +42,15 @@ def _check_one_seed(recipe: dict, seed: int, source: str) -> None:
 
 
 class Study:
-    def __init__(self, config_path: str | Path, *, run_dir: str | Path | None = None, console: Console | None = None):
+    def __init__(self, config_path: str | Path, *, run_dir: str | Path | None = None, console: Console | None = None,
+                 isolate: bool = True):
         from ethos.data.config import load_data_config
         from ethos.evals.config import load_eval_config
         from ethos.evals.suites import load_suite
         from ethos.train.grpo_config import GRPOConfig, parse_section, raise_problems
 
         self.console = console or Console()
+        self.config_path, self.isolate = Path(config_path), isolate
         recipe, text = read_config_text(config_path)
         self.recipe, self.source = recipe, str(config_path)
         self.cfg: StudyConfig = parse_study(recipe, self.source)
@@ -110,7 +116,15 @@ class Study:
             w = self._bench_weight(names, p.jailbreak.limit) * n_tech * 1.5
             out += [Stage(f"jailbreak:{m}", w, partial(self.jailbreak, m)) for m in self.persistence_models()]
         out.append(Stage("report", 1, self.report))
-        return out
+        return [self._in_worker(s) for s in out] if self.isolate else out
+
+    def _in_worker(self, stage: Stage) -> Stage:
+        """Stages that load a model run in their own process (see ``worker``); the rest run here."""
+        from ethos.experiments.worker import run_stage_in_worker  # not at import: `-m ethos.experiments.worker` runs it
+
+        if stage.name in IN_PROCESS:
+            return stage
+        return Stage(stage.name, stage.weight, partial(run_stage_in_worker, self.config_path, self.run.path, stage.name))
 
     def _techniques(self) -> list[str]:
         from ethos.experiments.jailbreaks import TECHNIQUES

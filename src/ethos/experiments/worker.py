@@ -1,0 +1,72 @@
+"""Run one study stage in a fresh process, so no stage inherits another's memory.
+
+A study trains several arms and loads a dozen models in turn. In one long-lived process the heap
+only grows: PyTorch's allocator caches, glibc keeps fragmented arenas, and each training arm starts
+on top of what the previous one left (measured on the default study: peak 4.9 GB after the first
+arm, 6.3 GB after the fourth, with ``gc`` and ``malloc_trim`` between them). A process per stage
+returns everything to the OS when it exits, so the study's peak is one stage's peak.
+
+The parent passes the recipe, the run directory and the stage name; the worker rebuilds the
+``Study`` (cheap: it parses the recipe and names, it loads no model), runs that one stage, and
+writes the stage's info — or the user error that stopped it — to a JSON file the parent reads back.
+Its progress bars draw on the same terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ethos.errors import UserError
+from ethos.files import write_json
+
+EXIT_USER_ERROR = 2
+
+
+def run_stage_in_worker(config_path: str | Path, run_dir: str | Path, stage: str) -> dict:
+    """Run ``stage`` of the study in a child Python process; return the info it reported.
+
+    A ``UserError`` in the child is raised here with the same message; any other failure raises a
+    ``RuntimeError`` pointing at the child's traceback (printed above it); Ctrl-C stops both.
+    """
+    with tempfile.TemporaryDirectory(prefix="ethos-stage-") as tmp:
+        out = Path(tmp) / "result.json"
+        cmd = [sys.executable, "-m", "ethos.experiments.worker", str(Path(config_path).resolve()),
+               str(Path(run_dir).resolve()), stage, str(out)]
+        code = subprocess.run(cmd, check=False).returncode
+        result = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    if code == 0 and "info" in result:
+        return result["info"]
+    if "error" in result:
+        raise UserError(result["error"])
+    if code in (-2, 130):  # SIGINT reached the child first
+        raise KeyboardInterrupt
+    raise RuntimeError(f"stage {stage} failed in its worker process (exit status {code}); its traceback is above.")
+
+
+def main(argv: list[str]) -> int:
+    config_path, run_dir, stage, out = argv
+    from ethos.experiments.stages import peak_rss_gb
+    from ethos.experiments.study import Study
+
+    try:
+        study = Study(config_path, run_dir=run_dir, isolate=False)
+        by_name = {s.name: s for s in study.stages()}
+        if stage not in by_name:
+            raise UserError(f"the study in {config_path} has no stage '{stage}'; its stages are: {', '.join(by_name)}.")
+        info = by_name[stage].run() or {}
+    except UserError as e:
+        write_json(out, {"error": str(e)})
+        return EXIT_USER_ERROR
+    write_json(out, {"info": info | {"peak_rss_gb": round(peak_rss_gb(), 3), "worker": True}})
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        sys.exit(130)
