@@ -15,7 +15,7 @@ SMOKE = Path(__file__).resolve().parents[1] / "configs" / "smoke.yaml"
 
 def test_worker_runs_one_stage_and_reports_its_own_peak_memory(tmp_path):
     info = run_stage_in_worker(SMOKE, tmp_path / "run", "data")
-    assert info["worker"] is True and info["peak_rss_gb"] > 0
+    assert info["worker"] is True and info["peak_rss_gb"] > info["worker_peak_rss_gb"] > 0
     assert info["standard_train.jsonl"] > 0
     assert (tmp_path / "run" / "data" / "build" / "standard_train.jsonl").exists()
 

@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 from ethos.errors import UserError
+from ethos.experiments.stages import peak_rss_gb
 from ethos.files import write_json
 
 EXIT_USER_ERROR = 2
@@ -39,7 +40,11 @@ def run_stage_in_worker(config_path: str | Path, run_dir: str | Path, stage: str
         code = subprocess.run(cmd, check=False).returncode
         result = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
     if code == 0 and "info" in result:
-        return result["info"]
+        info = result["info"]
+        # The study's memory is the worker's plus this process's, which stays alive meanwhile (an upper bound).
+        info["worker_peak_rss_gb"] = info["peak_rss_gb"]
+        info["peak_rss_gb"] = round(info["peak_rss_gb"] + peak_rss_gb(), 3)
+        return info
     if "error" in result:
         raise UserError(result["error"])
     if code in (-2, 130):  # SIGINT reached the child first
@@ -49,7 +54,6 @@ def run_stage_in_worker(config_path: str | Path, run_dir: str | Path, stage: str
 
 def main(argv: list[str]) -> int:
     config_path, run_dir, stage, out = argv
-    from ethos.experiments.stages import peak_rss_gb
     from ethos.experiments.study import Study
 
     try:

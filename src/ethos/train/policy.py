@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import warnings
 from dataclasses import dataclass
 
 import torch
@@ -57,7 +58,9 @@ def attach_lora(model: torch.nn.Module, lora: LoraSettings, seed: int) -> torch.
 
     torch.manual_seed(seed)  # adapter init is random; seed it so runs repeat
     cfg = LoraConfig(r=lora.rank, lora_alpha=lora.alpha, lora_dropout=lora.dropout, target_modules=list(lora.targets), bias="none", task_type="CAUSAL_LM")
-    return get_peft_model(model, cfg)
+    with warnings.catch_warnings():  # peft calls a transformers method deprecated in v5; nothing for a user to change
+        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
+        return get_peft_model(model, cfg)
 
 
 def build_policy(chat, lora: LoraSettings | None, *, seed: int, kl_coef: float) -> Policy:

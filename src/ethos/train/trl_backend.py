@@ -122,8 +122,11 @@ def trl_args(cfg: GRPOConfig, out_dir: Path):
         logging_steps=1,
         report_to="tensorboard" if cfg.tensorboard else "none",
         disable_tqdm=False,
-        gradient_checkpointing=False,  # TRL's GPU-memory default; the native loop does not recompute either
     )
+    # Off: TRL's GPU-memory default recomputes activations, and the native loop does not recompute either
+    # (newer transformers renamed the field).
+    fields = getattr(TRLConfig, "__dataclass_fields__", {})
+    args["activation_checkpointing" if "activation_checkpointing" in fields else "gradient_checkpointing"] = False
     return TRLConfig(**(args | cfg.trl_args))
 
 
