@@ -51,3 +51,25 @@ def test_bf16_keeps_the_gradient_of_a_confident_token():
 def test_no_entropy_requested_returns_none():
     lp, ent = head_logprobs(torch.randn(3, 4), torch.randn(5, 4), torch.tensor([0, 1, 2]))
     assert ent is None and lp.shape == (3,)
+
+
+def test_policy_head_fallback_for_a_wrapped_layer_matches_the_chunked_path():
+    from ethos.train.policy import _head
+
+    class Wrapped(torch.nn.Module):  # stands in for a LoRA-wrapped output layer
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, x):
+            return self.inner(x)
+
+    torch.manual_seed(1)
+    plain = torch.nn.Linear(8, 20, bias=False)
+    hidden, targets = torch.randn(2, 5, 8), torch.randint(0, 20, (2, 5))
+    mask = torch.tensor([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], dtype=torch.float32)
+    fast = _head(plain, hidden, targets, mask, 0.8, True)
+    slow = _head(Wrapped(plain), hidden, targets, mask, 0.8, True)
+    for a, b in zip(fast, slow):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-5)
+    assert float(fast[0][0, 3].detach()) == 0.0 and float(fast[1][0, 4]) == 0.0  # masked-out positions stay 0

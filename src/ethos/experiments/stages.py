@@ -76,7 +76,7 @@ def run_stages(stages: list[Stage], run: RunDir, console: Console | None = None)
         info = stage.run() or {}
         release_memory()
         seconds = time.time() - started
-        run.mark_done(stage.name, seconds, {"peak_rss_gb": round(peak_rss_gb(), 3)} | info)  # a worker reports its own peak
+        run.mark_done(stage.name, seconds, {"peak_rss_gb": round(peak_rss_gb(), 3)} | info)  # a worker stage reports its own (worker + parent)
         console.print(f"{head} [green]done[/] in {_fmt(seconds)}", highlight=False)
         done_weight += stage.weight
         if seconds >= 1.0 and stage.weight > 1:  # set-up stages (weight 1: model, data) say nothing about the rate

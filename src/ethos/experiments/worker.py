@@ -4,7 +4,8 @@ A study trains several arms and loads a dozen models in turn. In one long-lived 
 only grows: PyTorch's allocator caches, glibc keeps fragmented arenas, and each training arm starts
 on top of what the previous one left (measured on the default study: peak 4.9 GB after the first
 arm, 6.3 GB after the fourth, with ``gc`` and ``malloc_trim`` between them). A process per stage
-returns everything to the OS when it exits, so the study's peak is one stage's peak.
+returns everything to the OS when it exits, so the study's peak is one stage's peak plus the
+light parent's.
 
 The parent passes the recipe, the run directory and the stage name; the worker rebuilds the
 ``Study`` (cheap: it parses the recipe and names, it loads no model), runs that one stage, and

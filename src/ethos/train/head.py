@@ -45,7 +45,8 @@ class HeadLogprob(torch.autograd.Function):
             probs[s:e] = p
         ctx.save_for_backward(hidden, weight, targets, probs, logp)
         ctx.temperature = temperature
-        ctx.mark_non_differentiable(*(t for t in (ent,) if t is not None))
+        if ent is not None:
+            ctx.mark_non_differentiable(ent)
         return logp, ent
 
     @staticmethod

@@ -116,11 +116,9 @@ def pack(prompts: list[list[int]], completions: list[list[int]], pad_id: int) ->
 
 
 def _parts(module: torch.nn.Module):
-    """(decoder, output weight or None) of a causal LM, looking through a peft wrapper."""
+    """(decoder, output layer) of a causal LM, looking through a peft wrapper."""
     base = module.get_base_model() if hasattr(module, "get_base_model") else module
-    head = base.get_output_embeddings()
-    plain = type(head) is torch.nn.Linear and head.bias is None  # a LoRA-wrapped or biased head takes the module path
-    return base.get_decoder(), (head.weight if plain else None), head
+    return base.get_decoder(), base.get_output_embeddings()
 
 
 @contextlib.contextmanager
@@ -143,14 +141,13 @@ def mixed_precision(module: torch.nn.Module):
         yield
 
 
-def _head(module: torch.nn.Module, hidden: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor, temperature: float,
+def _head(head: torch.nn.Module, hidden: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor, temperature: float,
           entropy: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Log-probs [B, C] of ``targets`` from hidden states [B, C, H]; only the masked-in rows are projected."""
-    _, weight, head = _parts(module)
     keep = mask.bool()
     rows = hidden[keep]
-    if weight is not None:
-        lp, ent = head_logprobs(rows, weight, targets[keep], temperature=temperature, entropy=entropy)
+    if type(head) is torch.nn.Linear and head.bias is None:  # a LoRA-wrapped or biased head takes the module path
+        lp, ent = head_logprobs(rows, head.weight, targets[keep], temperature=temperature, entropy=entropy)
     else:
         logits = head(rows).float() / temperature
         lse = torch.logsumexp(logits, dim=-1)
@@ -164,10 +161,10 @@ def _head(module: torch.nn.Module, hidden: torch.Tensor, targets: torch.Tensor, 
 def token_logprobs(module: torch.nn.Module, batch: PackedBatch, *, temperature: float = 1.0, entropy: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Log-probs of the completion tokens [B, C] (autograd if enabled; 0 where the mask is 0) and, optionally, entropies."""
     width_c = batch.targets.shape[1]
-    decoder = _parts(module)[0]
+    decoder, head = _parts(module)
     with mixed_precision(module):
         hidden = decoder(input_ids=batch.ids, attention_mask=batch.attention, position_ids=batch.positions, use_cache=False).last_hidden_state
-        return _head(module, hidden[:, -width_c - 1 : -1], batch.targets, batch.mask, temperature, entropy)
+        return _head(head, hidden[:, -width_c - 1 : -1], batch.targets, batch.mask, temperature, entropy)
 
 
 def grouped_logprobs(module: torch.nn.Module, prompts: list[list[int]], completions: list[list[int]], group_size: int, pad_id: int, *, temperature: float = 1.0, entropy: bool = False) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
@@ -194,7 +191,7 @@ def grouped_logprobs(module: torch.nn.Module, prompts: list[list[int]], completi
     for i, c in enumerate(completions):
         if c:
             ids_c[i, : len(c)] = torch.tensor(c, dtype=torch.long)
-    decoder = _parts(module)[0]
+    decoder, head = _parts(module)
     with mixed_precision(module):
         cache = DynamicCache()
         first = decoder(input_ids=ids_p, attention_mask=attn_p, position_ids=pos_p, past_key_values=cache, use_cache=True).last_hidden_state[:, -1:]
@@ -205,5 +202,5 @@ def grouped_logprobs(module: torch.nn.Module, prompts: list[list[int]], completi
             pos_c = pos_p[:, -1:].repeat_interleave(group_size, 0) + 1 + torch.arange(width_c)[None]
             rest = decoder(input_ids=ids_c[:, :-1], attention_mask=attn[:, :-1], position_ids=pos_c[:, :-1], past_key_values=cache, use_cache=True).last_hidden_state
             hidden = torch.cat([hidden, rest], dim=1)
-        logp, ent = _head(module, hidden, ids_c, mask, temperature, entropy)
+        logp, ent = _head(head, hidden, ids_c, mask, temperature, entropy)
     return logp, mask, ent
