@@ -1,14 +1,15 @@
 """A batched decode loop for Llama-family models, written for small models on a CPU.
 
 Why not ``model.generate``: for a 135M model at batch 32 the matrix work of one decode step is
-~9 GFLOP (~18 ms here in bf16), but ``generate`` spends several times that in Python and memory
+~9 GFLOP (~15 ms here in bf16), but ``generate`` spends several times that in Python and memory
 traffic: a growing cache concatenated every step, grouped KV heads copied out for attention, bf16
 weights re-packed by oneDNN on every call, per-layer module dispatch and logits processors.
-Here the weights are packed once (QKV and gate/up fused, LoRA merged, oneDNN layout in bf16), the
-KV cache is preallocated for the whole batch, and one step is a short, flat sequence of tensor
-ops. Shared work is done once: identical prompts (a GRPO group) and the prefix common to a batch
-(the chat template's system turn) are prefilled a single time. Finished rows are dropped from the
-batch as they end, so a batch costs what its live rows cost.
+Here the weights are packed once (QKV and gate/up fused, LoRA merged, oneDNN layout in bf16), a
+step is a short, flat sequence of calls, and attention is one native call per layer
+(:mod:`ethos.models.kernels`) that reads only the cache slots a row has filled. Shared work is done
+once: identical prompts (a GRPO group) are prefilled a single time, and the prefix common to a
+batch (the chat template's system turn) is prefilled and stored once (:mod:`ethos.models.kv_cache`).
+Finished rows drop out of the batch as they end, so a batch costs what its live rows cost.
 
 Numerics follow ``transformers``' Llama (fp32 RMSNorm, RoPE tables computed in fp32 then cast), so
 greedy decoding in fp32 reproduces ``generate`` token for token, apart from floating-point near-ties."""
@@ -18,6 +19,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ethos.models import kernels
+from ethos.models.kv_cache import KVCache
 from ethos.models.sampling import sample_next
 from ethos.models.stops import truncate_at_stop
 from ethos.models.types import Generation, SamplingParams
@@ -49,18 +52,21 @@ class FastEngine:
         self.w = pack_weights(model)
 
     # ------------------------------------------------------------------ forward pieces
+    def _angles(self, positions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """RoPE cos and sin at ``positions`` [..], fp32 [.., hd/2] (as ``transformers`` computes them)."""
+        freqs = positions[..., None].float() * self.w.inv_freq
+        return freqs.cos(), freqs.sin()
+
     def _rope(self, positions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """cos and a sign-folded sin for ``positions`` [..]: x·cos + swap_halves(x)·sin_signed."""
-        freqs = positions[..., None].float() * self.w.inv_freq
-        cos = torch.cat((freqs, freqs), dim=-1).cos()
-        sin = freqs.sin()
-        return cos.to(self.w.dtype), torch.cat((-sin, sin), dim=-1).to(self.w.dtype)
+        cos, sin = self._angles(positions)
+        return torch.cat((cos, cos), dim=-1).to(self.w.dtype), torch.cat((-sin, sin), dim=-1).to(self.w.dtype)
 
     def _norm(self, x: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:
         """RMSNorm as ``transformers`` computes it (fp32 statistics, weight applied after the cast);
         ``weight=None`` when the packing folded it into the next projection."""
         if weight is None:
-            return F.rms_norm(x, (x.shape[-1],), eps=self.w.eps)
+            return kernels.rms_norm(x.reshape(-1, x.shape[-1]), self.w.eps).view(x.shape)
         return weight * F.rms_norm(x.float(), (x.shape[-1],), eps=self.w.eps).to(x.dtype)
 
     @staticmethod
@@ -69,139 +75,125 @@ class FastEngine:
 
     def _mlp(self, x: torch.Tensor, layer) -> torch.Tensor:
         h = self._norm(x, layer.post_norm)
-        return layer.wdown.plus(layer.wu.times(h, layer.wg.silu(h)), x)
+        return layer.wdown.plus(layer.wgu.gated(h), x)
 
-    def _prefill(self, ids: torch.Tensor, positions: torch.Tensor, mask: torch.Tensor, cache=None, start: int = 0) -> torch.Tensor:
-        """Causal pass over ``ids`` [B, T] written at cache slots ``start:start+T``; returns [B, T, D].
+    def _prefill(self, ids: torch.Tensor, positions: torch.Tensor, mask: torch.Tensor, *, valid: torch.Tensor | None = None,
+                 past=None, keep: list | None = None) -> torch.Tensor:
+        """Causal pass over ``ids`` [B, T]; returns the final hidden states [B, T, D].
 
-        With ``start > 0`` the tokens also attend to the cache's first ``start`` slots (a shared
-        prompt prefix computed once); ``mask`` is then [B, 1, T, start + T].
+        ``valid`` [B, T] marks real tokens: projections and MLPs run on those rows only, and the
+        batch is padded back out just for attention (padding rows come back as zeros). ``past``,
+        per layer, is the (k, v) [kv, L, hd] of a prefix every row continues (a shared prompt
+        prefix computed once); ``mask`` is then [B, 1, T, L + T]. With ``keep`` a list, each
+        layer's rotated (k, v) [B, kv, T, hd] is appended to it.
         """
         w = self.w
         B, T = ids.shape
         nq, nkv, hd = w.n_heads, w.n_kv_heads, w.head_dim
-        end = start + T
-        x = F.embedding(ids, w.embed)
+        g = nq // nkv
+        flat = None if valid is None or bool(valid.all()) else torch.nonzero(valid.flatten()).flatten()
+        pad = (lambda t: t.view(B, T, -1)) if flat is None else (lambda t: t.new_zeros((B * T, t.shape[-1])).index_copy_(0, flat, t).view(B, T, -1))
+        unpad = (lambda t: t.reshape(B * T, -1)) if flat is None else (lambda t: t.reshape(B * T, -1).index_select(0, flat))
+        x = F.embedding(ids.flatten() if flat is None else ids.flatten()[flat], w.embed)
         cos, sin = self._rope(positions)
         cos, sin = cos[:, :, None], sin[:, :, None]
+        mask = mask.repeat(1, 1, g, 1) if g > 1 and mask.shape[2] > 1 else mask  # rows ordered (group member, token)
         for i, layer in enumerate(w.layers):
-            qkv = layer.wqkv(self._norm(x, layer.in_norm))
+            qkv = pad(layer.wqkv(self._norm(x, layer.in_norm)))
             qk = self._rotate(qkv[..., : (nq + nkv) * hd].view(B, T, nq + nkv, hd), cos, sin)
-            q, k = qk[:, :, :nq].transpose(1, 2), qk[:, :, nq:].transpose(1, 2)
+            # The group's query heads folded into the query length: [B, kv, g·T, hd] meets k, v [B, kv, S, hd] with no copies of k, v.
+            q = qk[:, :, :nq].view(B, T, nkv, g, hd).permute(0, 2, 3, 1, 4).reshape(B, nkv, g * T, hd)
+            k = qk[:, :, nq:].transpose(1, 2)
             v = qkv[..., (nq + nkv) * hd :].view(B, T, nkv, hd).transpose(1, 2)
-            if cache is not None:
-                cache[0][i][:, :, :, start:end] = k.transpose(-1, -2)
-                cache[1][i][:, :, start:end] = v
-                if start:
-                    k, v = cache[0][i][..., :end].transpose(-1, -2), cache[1][i][:, :, :end]
-            a = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, enable_gqa=nq != nkv, scale=w.q_scale)
-            x = layer.wo.plus(a.transpose(1, 2).reshape(B, T, nq * hd), x)
+            if keep is not None:
+                keep.append((k, v))
+            if past is not None:
+                pk, pv = past[i]
+                k = torch.cat([pk[None].expand(B, -1, -1, -1), k], dim=2)
+                v = torch.cat([pv[None].expand(B, -1, -1, -1), v], dim=2)
+            a = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=w.q_scale)
+            a = a.view(B, nkv, g, T, hd).permute(0, 3, 1, 2, 4)
+            x = layer.wo.plus(unpad(a), x)
             x = self._mlp(x, layer)
-        return self._norm(x, w.final_norm)
+        return pad(self._norm(x, w.final_norm))
 
-    def _decode(self, tok: torch.Tensor, positions: torch.Tensor, slot: int, bias: torch.Tensor, cache) -> torch.Tensor:
-        """One new token per row (``tok`` [B]) written at ``slot``; attends over the whole cache.
-
-        The cache is preallocated and zero-filled, keys stored transposed ([B, kv, d, S]) and values
-        as [B, kv, S, d]; both attention products read the whole cache, slots not yet written
-        included, masked by ``bias`` ([B, 1, 1, S], 0 or -inf): a zero weight on a zero row changes no
-        sum, and a contiguous operand skips the copy oneDNN makes of a sliced one (measured: reading
-        all 128 slots beats reading the 81 filled ones by a third). Grouped query heads
-        share their KV head through a view. CPU flash attention has a high fixed cost per call
-        that dominates at one query token; two small batched matmuls do the same work cheaper.
-        """
+    def _decode(self, tok: torch.Tensor, positions: torch.Tensor, cache: KVCache, rows: torch.Tensor, fill: torch.Tensor) -> torch.Tensor:
+        """One new token per row (``tok`` [B]); row b reads and writes cache row ``rows[b]``, its new
+        key and value going to own slot ``fill[b]``. Attention is one fused call per layer
+        (:func:`ethos.models.kernels.decode_attention`) that reads the shared prefix once and only
+        the slots each row has filled."""
         w = self.w
-        B = tok.shape[0]
-        nq, nkv, hd = w.n_heads, w.n_kv_heads, w.head_dim
-        keys, values = cache
         x = F.embedding(tok, w.embed)
-        cos, sin = self._rope(positions)
-        cos, sin = cos[:, None], sin[:, None]
+        cos, sin = self._angles(positions)
         for i, layer in enumerate(w.layers):
             qkv = layer.wqkv(self._norm(x, layer.in_norm))
-            qk = self._rotate(qkv[:, : (nq + nkv) * hd].view(B, nq + nkv, hd), cos, sin)
-            keys[i][:, :, :, slot] = qk[:, nq:]
-            values[i][:, :, slot] = qkv[:, (nq + nkv) * hd :].view(B, nkv, hd)
-            q = qk[:, :nq].reshape(B, nkv, nq // nkv, hd)
-            scores = q @ keys[i]
-            if w.q_scale != 1.0:
-                scores = scores * w.q_scale
-            a = torch.softmax(scores + bias, dim=-1).to(w.dtype) @ values[i]  # fp32 bias: fp32 softmax
-            x = layer.wo.plus(a.reshape(B, nq * hd), x)
+            a = kernels.decode_attention(
+                qkv, cos, sin, cache.prefix_k[i], cache.prefix_v[i], cache.keys[i], cache.values[i], rows, fill, w.n_heads, w.q_scale
+            )
+            x = layer.wo.plus(a, x)
             x = self._mlp(x, layer)
         return self._norm(x, w.final_norm)
 
     def _logits(self, h: torch.Tensor) -> torch.Tensor:
         return self.w.lm_head(h).float()
 
-    def _new_cache(self, rows: int, slots: int):
-        w = self.w
-        return (
-            [torch.zeros((rows, w.n_kv_heads, w.head_dim, slots), dtype=w.dtype) for _ in w.layers],
-            [torch.zeros((rows, w.n_kv_heads, slots, w.head_dim), dtype=w.dtype) for _ in w.layers],
-        )
-
-    def _prefill_prompts(self, prompts: list[list[int]], slots: int):
-        """Prefill a batch, computing shared work once; return (cache, valid [B, slots], last logits).
+    def _prefill_prompts(self, prompts: list[list[int]], new_tokens: int) -> tuple[KVCache, torch.Tensor, torch.Tensor]:
+        """Prefill a batch, computing shared work once; return (cache, own lengths [B], last logits [B, V]).
 
         Identical prompts (a GRPO group samples one prompt G times) are prefilled once, and the
         longest prefix common to all of them (the chat template's system turn, a shared
-        instruction) is prefilled once for the whole batch. Each row's cache holds the prefix at
-        slots ``0:L``, then padding, then its own suffix ending at slot ``P`` — positions, not
-        slots, drive RoPE, so the gap is invisible to the model once masked.
+        instruction) is prefilled once and stored once. Each row's own slots then hold the rest of
+        its prompt from slot 0, with room for ``new_tokens`` more.
         """
+        w = self.w
         index = {p: i for i, p in enumerate(dict.fromkeys(tuple(p) for p in prompts))}
         uniq = list(index)
-        rows = torch.tensor([index[tuple(p)] for p in prompts]) if len(uniq) < len(prompts) else None
-        U, P = len(uniq), max(len(p) for p in uniq)
-        shortest = min(len(p) for p in uniq)
+        U, shortest = len(uniq), min(len(p) for p in uniq)
         L = 0
         while L < shortest - 1 and all(p[L] == uniq[0][L] for p in uniq):
             L += 1
-        cache = self._new_cache(U, slots)
-        valid = torch.zeros((U, slots), dtype=torch.bool)
-        valid[:, :L] = True
+        T = max(len(p) for p in uniq) - L
+        cache = KVCache(len(w.layers), U, w.n_kv_heads, T + new_tokens, w.head_dim, w.dtype)
+        past = None
         if L:
-            one = self._new_cache(1, L)
+            kept: list = []
             causal = torch.ones((L, L), dtype=torch.bool).tril()[None, None]
-            self._prefill(torch.tensor([uniq[0][:L]]), torch.arange(L)[None], causal, one)
-            for full, pre in zip(cache[0], one[0]):  # keys [rows, kv, d, slots]
-                full[..., :L] = pre
-            for full, pre in zip(cache[1], one[1]):  # values [rows, kv, slots, d]
-                full[:, :, :L] = pre
-        S = P - L
-        ids = torch.full((U, S), self.pad_id, dtype=torch.long)
-        pos = torch.zeros((U, S), dtype=torch.long)
+            self._prefill(torch.tensor([uniq[0][:L]]), torch.arange(L)[None], causal, keep=kept)
+            past = [(k[0], v[0]) for k, v in kept]
+            for i, (k, v) in enumerate(past):
+                cache.set_prefix(i, k, v)
+        own = torch.tensor([len(p) - L for p in uniq])
+        ids = torch.full((U, T), self.pad_id, dtype=torch.long)
         for i, p in enumerate(uniq):
-            n = len(p) - L
-            ids[i, S - n :] = torch.tensor(p[L:])
-            pos[i, S - n :] = torch.arange(L, len(p))
-            valid[i, P - n : P] = True
-        causal = torch.ones((S, S), dtype=torch.bool).tril()
-        own = (causal[None] & valid[:, None, L:P]) | torch.eye(S, dtype=torch.bool)[None]
-        mask = torch.cat([valid[:, None, :L].expand(U, S, L), own], dim=-1)[:, None]
-        logits = self._logits(self._prefill(ids, pos, mask, cache, start=L)[:, -1])
-        if rows is not None:
-            cache = tuple([c.index_select(0, rows) for c in part] for part in cache)
-            valid, logits = valid[rows], logits[rows]
-        return cache, valid, logits
+            ids[i, : own[i]] = torch.tensor(p[L:])
+        valid = torch.arange(T)[None] < own[:, None]
+        causal = torch.ones((T, T), dtype=torch.bool).tril()
+        mine = (causal[None] & valid[:, None]) | torch.eye(T, dtype=torch.bool)[None]
+        mask = torch.cat([torch.ones((U, T, L), dtype=torch.bool), mine], dim=-1)[:, None]
+        kept = []
+        h = self._prefill(ids, L + torch.arange(T)[None].expand(U, T), mask, valid=valid, past=past, keep=kept)
+        for i, (k, v) in enumerate(kept):
+            cache.write_own(i, k, v)
+        logits = self._logits(h[torch.arange(U), own - 1])
+        if U < len(prompts):
+            rows = torch.tensor([index[tuple(p)] for p in prompts])
+            cache.select_rows(rows)
+            own, logits = own[rows], logits[rows]
+        return cache, own, logits
 
     # ------------------------------------------------------------------ public API
     @torch.inference_mode()
     def generate(self, prompts: list[list[int]], params: SamplingParams, *, seed: int | None = None) -> list[Generation]:
         B = len(prompts)
         lens = torch.tensor([len(p) for p in prompts])
-        P = int(lens.max())
-        total = P + params.max_new_tokens
-        cache, valid, logits = self._prefill_prompts(prompts, total)
-        bias = torch.zeros((B, 1, 1, total)).masked_fill_(~valid[:, None, None, :], float("-inf"))
+        cache, fill, logits = self._prefill_prompts(prompts, params.max_new_tokens)
 
         gen = torch.Generator().manual_seed(seed if seed is not None else torch.seed() % (2**63))
         stop_ids = torch.tensor(self.stop_token_ids)
         out_ids: list[list[int]] = [[] for _ in range(B)]
         out_lp: list[list[float]] = [[] for _ in range(B)]
         finished = [False] * B
-        live = torch.arange(B)  # original row index of each live batch row
+        live = torch.arange(B)  # original row index (and cache row) of each live batch row
         next_pos = lens.clone()
         for step in range(params.max_new_tokens):
             tok, lp = sample_next(logits, params, gen)
@@ -218,12 +210,9 @@ class FastEngine:
                 break
             if done.any():  # drop finished rows so the batch costs what its live rows cost
                 keep = torch.nonzero(~done).flatten()
-                live, tok, next_pos, bias = live[keep], tok[keep], next_pos[keep], bias[keep]
-                cache = tuple([c.index_select(0, keep) for c in part] for part in cache)
-            slot = P + step
-            bias[:, :, :, slot] = 0.0
-            logits = self._logits(self._decode(tok, next_pos, slot, bias, cache))
-            next_pos = next_pos + 1
+                live, tok, next_pos, fill = live[keep], tok[keep], next_pos[keep], fill[keep]
+            logits = self._logits(self._decode(tok, next_pos, cache, live, fill))
+            next_pos, fill = next_pos + 1, fill + 1
         return [self._finish(prompts[i], out_ids[i], out_lp[i], finished[i], params) for i in range(B)]
 
     def _hit_stop(self, rows: list[list[int]], stops: tuple[str, ...]) -> torch.Tensor:
@@ -253,7 +242,7 @@ class FastEngine:
             ids[i, : len(s)] = torch.tensor(s)
             valid[i, : len(s)] = True
         mask = (torch.ones((T, T), dtype=torch.bool).tril()[None] & valid[:, None, :]) | torch.eye(T, dtype=torch.bool)[None]
-        h = self._prefill(ids, torch.arange(T)[None].expand(B, T), mask[:, None])
+        h = self._prefill(ids, torch.arange(T)[None].expand(B, T), mask[:, None], valid=valid)
         out = []
         for i, (p, c) in enumerate(pairs):
             lp = torch.log_softmax(self._logits(h[i, len(p) - 1 : len(p) - 1 + len(c)]), -1)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from ethos.models import kernels
+
 
 def _can_prepack(dtype: torch.dtype) -> bool:
     return (
@@ -43,16 +45,14 @@ class Linear:
 
     # Fused epilogues: one call instead of two on the packed path (decode steps are bound by the number
     # of calls more than by arithmetic). The unpacked path computes exactly what transformers does.
-    def silu(self, x: torch.Tensor) -> torch.Tensor:
+    def gated(self, x: torch.Tensor) -> torch.Tensor:
+        """``silu(x @ Wg.T) * (x @ Wu.T)`` for a weight stacked as [Wg; Wu]: one matrix product on the packed
+        path (wider products run faster per FLOP here), two on the plain one, as ``transformers`` does."""
         if self.packed is None:
-            return F.silu(F.linear(x, self.weight))
-        return torch.ops.mkldnn._linear_pointwise(x, self.packed, None, "swish", [], "")
-
-    def times(self, x: torch.Tensor, other: torch.Tensor) -> torch.Tensor:
-        """``other * (x @ W.T)``"""
-        if self.packed is None:
-            return other * F.linear(x, self.weight)
-        return torch.ops.mkldnn._linear_pointwise.binary(x, other, self.packed, None, "mul")
+            gate, up = self.weight.chunk(2)
+            return F.silu(F.linear(x, gate)) * F.linear(x, up)
+        y = torch.ops.mkldnn._linear_pointwise(x.reshape(-1, x.shape[-1]), self.packed, None, "none", [], "")
+        return kernels.silu_mul(y).view(*x.shape[:-1], -1)
 
     def plus(self, x: torch.Tensor, residual: torch.Tensor) -> torch.Tensor:
         """``residual + x @ W.T``"""
@@ -66,9 +66,8 @@ class PackedLayer:
     in_norm: torch.Tensor | None  # None: folded into wqkv's columns
     wqkv: Linear  # [(nq + 2·nkv)·hd, D]; q rows pre-scaled by 1/sqrt(hd) when that is exact
     wo: Linear
-    post_norm: torch.Tensor | None  # None: folded into wg's and wu's columns
-    wg: Linear
-    wu: Linear
+    post_norm: torch.Tensor | None  # None: folded into wgu's columns
+    wgu: Linear  # [Wgate; Wup]
     wdown: Linear
 
 
@@ -126,8 +125,7 @@ def pack_weights(model, dtype: torch.dtype | None = None) -> PackedWeights:
                 wqkv=lin(torch.cat([wq, effective_weight(att.k_proj), effective_weight(att.v_proj)]), g_in if fold else None),
                 wo=lin(effective_weight(att.o_proj)),
                 post_norm=None if fold else cast(g_post),
-                wg=lin(effective_weight(mlp.gate_proj), g_post if fold else None),
-                wu=lin(effective_weight(mlp.up_proj), g_post if fold else None),
+                wgu=lin(torch.cat([effective_weight(mlp.gate_proj), effective_weight(mlp.up_proj)]), g_post if fold else None),
                 wdown=lin(effective_weight(mlp.down_proj)),
             )
         )
