@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import platform
+import shutil
 import sys
 from functools import cache
 from pathlib import Path
@@ -37,6 +38,11 @@ def native() -> bool:
         return True
     try:
         from torch.utils import cpp_extension
+
+        if shutil.which("ninja") is None:  # the ninja wheel's binary sits in the environment's bin, maybe not on PATH
+            import ninja
+
+            os.environ["PATH"] = ninja.BIN_DIR + os.pathsep + os.environ.get("PATH", "")
 
         tag = hashlib.sha256(SOURCE.read_bytes() + " ".join(FLAGS + [platform.machine(), torch.__version__]).encode()).hexdigest()[:12]
         build = ethos_home() / "kernels" / tag
