@@ -86,6 +86,21 @@ def test_rms_norm_and_silu_mul_match_torch(native):
     assert (torch.ops.ethos.silu_mul(y).float() - ref).abs().max() < 0.01 * ref.abs().max()
 
 
+@needs_native
+def test_portable_build_agrees_with_the_native_one(native):
+    """The scalar paths, compiled for a CPU without AVX-512, compute what the vector paths compute."""
+    kernels.build(namespace="ethos_portable", arch="x86-64-v2")
+    for L, group in [(7, 3), (0, 1), (25, 4)]:
+        case = _case(L, group, seed=3)
+        fast = torch.ops.ethos.decode_attention(*{**case, "keys": case["keys"].clone(), "values": case["values"].clone()}.values())
+        slow = torch.ops.ethos_portable.decode_attention(*{**case, "keys": case["keys"].clone(), "values": case["values"].clone()}.values())
+        assert (fast.float() - slow.float()).abs().max() < 0.02 * slow.float().abs().max()
+    x = (torch.randn(5, 600) * 3).bfloat16()
+    assert (torch.ops.ethos.rms_norm(x, 1e-5).float() - torch.ops.ethos_portable.rms_norm(x, 1e-5).float()).abs().max() < 0.05
+    y = (torch.randn(7, 2 * 40) * 4).bfloat16()
+    assert (torch.ops.ethos.silu_mul(y).float() - torch.ops.ethos_portable.silu_mul(y).float()).abs().max() < 0.05
+
+
 def test_reference_path_when_the_build_fails(monkeypatch, caplog):
     from torch.utils import cpp_extension
 

@@ -26,7 +26,7 @@ from ethos.models.kv_cache import keys_rows, values_rows
 
 log = logging.getLogger(__name__)
 SOURCE = Path(__file__).parent / "csrc" / "decode_attention.cpp"
-FLAGS = ["-O3", "-march=native", "-ffp-contract=fast", "-fopenmp"]  # OpenMP: at::parallel_for is inline
+FLAGS = ["-O3", "-ffp-contract=fast", "-fopenmp"]  # OpenMP: at::parallel_for is inline
 
 
 @cache
@@ -37,26 +37,32 @@ def native() -> bool:
     if _loaded():
         return True
     try:
-        from torch.utils import cpp_extension
-
-        if shutil.which("ninja") is None:  # the ninja wheel's binary sits in the environment's bin, maybe not on PATH
-            import ninja
-
-            os.environ["PATH"] = ninja.BIN_DIR + os.pathsep + os.environ.get("PATH", "")
-
-        tag = hashlib.sha256(SOURCE.read_bytes() + " ".join(FLAGS + [platform.machine(), torch.__version__]).encode()).hexdigest()[:12]
-        build = ethos_home() / "kernels" / tag
-        build.mkdir(parents=True, exist_ok=True)
-        if not any(build.glob("*.so")):
-            print(f"ethos: building the native decode kernels once into {build} (~10 s)", file=sys.stderr, flush=True)
-        cpp_extension.load(
-            name=f"ethos_kernels_{tag}", sources=[str(SOURCE)], extra_cflags=FLAGS, extra_ldflags=["-fopenmp"], build_directory=str(build),
-            is_python_module=False, verbose=False,
-        )
+        build()
         return True
     except Exception as exc:  # no compiler, no ninja, odd platform: the tensor-op path still works
         log.warning("native decode kernels unavailable (%s); using the tensor-op path", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         return False
+
+
+def build(namespace: str = "ethos", arch: str = "native") -> None:
+    """Compile (once per source, flags and torch version) and load the kernels as ``torch.ops.<namespace>``;
+    ``arch`` is the ``-march`` target (``native`` uses every instruction this CPU has)."""
+    from torch.utils import cpp_extension
+
+    if shutil.which("ninja") is None:  # the ninja wheel's binary sits in the environment's bin, maybe not on PATH
+        import ninja
+
+        os.environ["PATH"] = ninja.BIN_DIR + os.pathsep + os.environ.get("PATH", "")
+    flags = FLAGS + [f"-march={arch}", f"-DETHOS_OPS={namespace}"]
+    tag = hashlib.sha256(SOURCE.read_bytes() + " ".join(flags + [platform.machine(), torch.__version__]).encode()).hexdigest()[:12]
+    folder = ethos_home() / "kernels" / tag
+    folder.mkdir(parents=True, exist_ok=True)
+    if not any(folder.glob("*.so")):
+        print(f"ethos: building the native decode kernels once into {folder} (~10 s)", file=sys.stderr, flush=True)
+    cpp_extension.load(
+        name=f"ethos_kernels_{tag}", sources=[str(SOURCE)], extra_cflags=flags, extra_ldflags=["-fopenmp"],
+        build_directory=str(folder), is_python_module=False, verbose=False,
+    )
 
 
 def _loaded() -> bool:

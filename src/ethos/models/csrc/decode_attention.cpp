@@ -370,14 +370,22 @@ at::Tensor silu_mul(const at::Tensor& y) {
 
 }  // namespace
 
-TORCH_LIBRARY(ethos, m) {
+// The op namespace is a build flag so a test can load a second, portable build (no AVX-512) beside
+// the native one; the indirection lets the flag's value reach TORCH_LIBRARY's token pasting.
+#ifndef ETHOS_OPS
+#define ETHOS_OPS ethos
+#endif
+#define ETHOS_LIBRARY(ns, m) TORCH_LIBRARY(ns, m)
+#define ETHOS_LIBRARY_IMPL(ns, k, m) TORCH_LIBRARY_IMPL(ns, k, m)
+
+ETHOS_LIBRARY(ETHOS_OPS, m) {
   m.def("decode_attention(Tensor qkv, Tensor cos, Tensor sin, Tensor prefix_k, Tensor prefix_v, Tensor(a!) keys, "
         "Tensor(b!) values, Tensor rows, Tensor fill, int n_heads, float scale) -> Tensor");
   m.def("rms_norm(Tensor x, float eps) -> Tensor");
   m.def("silu_mul(Tensor y) -> Tensor");
 }
 
-TORCH_LIBRARY_IMPL(ethos, CPU, m) {
+ETHOS_LIBRARY_IMPL(ETHOS_OPS, CPU, m) {
   m.impl("decode_attention", &decode_attention);
   m.impl("rms_norm", &rms_norm);
   m.impl("silu_mul", &silu_mul);
