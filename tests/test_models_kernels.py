@@ -65,7 +65,7 @@ def test_decode_attention_only_reads_filled_slots(native):
     case = _case(5, 3)
     a = torch.ops.ethos.decode_attention(*{**case, "keys": case["keys"].clone(), "values": case["values"].clone()}.values())
     poisoned_k, poisoned_v = case["keys"].clone(), case["values"].clone()
-    for b, (r, f) in enumerate(zip(case["rows"].tolist(), case["fill"].tolist())):
+    for r, f in zip(case["rows"].tolist(), case["fill"].tolist()):
         poisoned_k[r, :, :, f + 1 :] = float("nan")
         if f % 2 == 0:  # the slot sharing the last filled slot's pair must be finite, as the cache keeps it
             poisoned_v[r, :, f // 2 + 1 :] = float("nan")

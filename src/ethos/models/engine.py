@@ -57,10 +57,6 @@ class FastEngine:
         freqs = positions[..., None].float() * self.w.inv_freq
         return freqs.cos(), freqs.sin()
 
-    def _rope(self, positions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """cos and a sign-folded sin for ``positions`` [..]: x·cos + swap_halves(x)·sin_signed."""
-        cos, sin = self._angles(positions)
-        return torch.cat((cos, cos), dim=-1).to(self.w.dtype), torch.cat((-sin, sin), dim=-1).to(self.w.dtype)
 
     def _norm(self, x: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:
         """RMSNorm as ``transformers`` computes it (fp32 statistics, weight applied after the cast);
@@ -68,10 +64,6 @@ class FastEngine:
         if weight is None:
             return kernels.rms_norm(x.reshape(-1, x.shape[-1]), self.w.eps).view(x.shape)
         return weight * F.rms_norm(x.float(), (x.shape[-1],), eps=self.w.eps).to(x.dtype)
-
-    @staticmethod
-    def _rotate(x: torch.Tensor, cos: torch.Tensor, sin_signed: torch.Tensor) -> torch.Tensor:
-        return x * cos + torch.roll(x, x.shape[-1] // 2, -1) * sin_signed  # roll by half = swap the halves
 
     def _mlp(self, x: torch.Tensor, layer) -> torch.Tensor:
         h = self._norm(x, layer.post_norm)
@@ -95,12 +87,11 @@ class FastEngine:
         pad = (lambda t: t.view(B, T, -1)) if flat is None else (lambda t: t.new_zeros((B * T, t.shape[-1])).index_copy_(0, flat, t).view(B, T, -1))
         unpad = (lambda t: t.reshape(B * T, -1)) if flat is None else (lambda t: t.reshape(B * T, -1).index_select(0, flat))
         x = F.embedding(ids.flatten() if flat is None else ids.flatten()[flat], w.embed)
-        cos, sin = self._rope(positions)
-        cos, sin = cos[:, :, None], sin[:, :, None]
+        cos, sin = (t[:, :, None] for t in kernels.rope_tables(*self._angles(positions), w.dtype))
         mask = mask.repeat(1, 1, g, 1) if g > 1 and mask.shape[2] > 1 else mask  # rows ordered (group member, token)
         for i, layer in enumerate(w.layers):
             qkv = pad(layer.wqkv(self._norm(x, layer.in_norm)))
-            qk = self._rotate(qkv[..., : (nq + nkv) * hd].view(B, T, nq + nkv, hd), cos, sin)
+            qk = kernels.rotate(qkv[..., : (nq + nkv) * hd].view(B, T, nq + nkv, hd), cos, sin)
             # The group's query heads folded into the query length: [B, kv, g·T, hd] meets k, v [B, kv, S, hd] with no copies of k, v.
             q = qk[:, :, :nq].view(B, T, nkv, g, hd).permute(0, 2, 3, 1, 4).reshape(B, nkv, g * T, hd)
             k = qk[:, :, nq:].transpose(1, 2)

@@ -87,6 +87,17 @@ def silu_mul(y: torch.Tensor) -> torch.Tensor:
     return F.silu(gate) * up
 
 
+def rope_tables(cos: torch.Tensor, sin: torch.Tensor, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    """Full-width cos and a sign-folded sin from the half-width fp32 angles, cast to ``dtype`` as
+    ``transformers`` casts them, so that ``rotate(x, cos, sin)`` is its ``apply_rotary_pos_emb``."""
+    return torch.cat((cos, cos), dim=-1).to(dtype), torch.cat((-sin, sin), dim=-1).to(dtype)
+
+
+def rotate(x: torch.Tensor, cos: torch.Tensor, sin_signed: torch.Tensor) -> torch.Tensor:
+    """x·cos + swap_halves(x)·sin_signed (a roll by half the width swaps the halves)."""
+    return x * cos + torch.roll(x, x.shape[-1] // 2, -1) * sin_signed
+
+
 def decode_attention(qkv, cos, sin, prefix_k, prefix_v, keys, values, rows, fill, n_heads: int, scale: float) -> torch.Tensor:
     """One decode step of attention; see the C++ source for the layouts. Writes the new k, v."""
     if qkv.dtype == torch.bfloat16 and native():
@@ -101,10 +112,8 @@ def decode_attention_reference(qkv, cos, sin, prefix_k, prefix_v, keys, values, 
     nkv, half, S = keys.shape[1:4]
     hd, dtype, L = 2 * half, keys.dtype, prefix_k.shape[2]
     q, k, v = qkv.split([n_heads * hd, nkv * hd, nkv * hd], dim=-1)
-    cos_f = torch.cat((cos, cos), -1)[:, None].to(dtype)
-    sin_f = torch.cat((-sin, sin), -1)[:, None].to(dtype)
-    rot = lambda x: x * cos_f + torch.roll(x, half, -1) * sin_f
-    q, k = rot(q.reshape(B, n_heads, hd)), rot(k.reshape(B, nkv, hd))
+    cos_f, sin_f = (t[:, None] for t in rope_tables(cos, sin, dtype))
+    q, k = rotate(q.reshape(B, n_heads, hd), cos_f, sin_f), rotate(k.reshape(B, nkv, hd), cos_f, sin_f)
     keys[rows, :, :, fill] = k.reshape(B, nkv, half, 2)
     values[rows, :, fill // 2, :, fill % 2] = v.reshape(B, nkv, hd)
     n = int(fill.max()) + 1

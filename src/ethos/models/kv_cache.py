@@ -57,10 +57,6 @@ class KVCache:
         self.prefix_k = [torch.zeros((n_kv, head_dim // 2, 0, 2), dtype=dtype) for _ in range(n_layers)]
         self.prefix_v = [torch.zeros((n_kv, 0, head_dim, 2), dtype=dtype) for _ in range(n_layers)]
 
-    @property
-    def prefix_len(self) -> int:
-        return self.prefix_k[0].shape[2]
-
     def set_prefix(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> None:
         """The shared prefix's keys and values, [kv, L, hd] each."""
         self.prefix_k[layer] = keys_layout(k).contiguous()

@@ -43,8 +43,8 @@ class Linear:
             return F.linear(x, self.weight)
         return torch.ops.mkldnn._linear_pointwise(x, self.packed, None, "none", [], "")
 
-    # Fused epilogues: one call instead of two on the packed path (decode steps are bound by the number
-    # of calls more than by arithmetic). The unpacked path computes exactly what transformers does.
+    # On the packed path each method is one oneDNN call (plus, for ``gated``, one native elementwise op);
+    # the unpacked path computes exactly what transformers does.
     def gated(self, x: torch.Tensor) -> torch.Tensor:
         """``silu(x @ Wg.T) * (x @ Wu.T)`` for a weight stacked as [Wg; Wu]: one matrix product on the packed
         path (wider products run faster per FLOP here), two on the plain one, as ``transformers`` does."""
