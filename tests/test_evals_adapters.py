@@ -32,16 +32,23 @@ def test_anthropic_direction_per_file(found):
     assert [syc.items[1].options[g] for g in syc.items[1].good] == ["(B)"]  # list-valued not-matching answer
 
 
-def test_unknown_direction_is_listed_not_silently_skipped(found):
-    d, b = found
-    assert not any("self-awareness" in n for n in b)
-    assert any("self-awareness-general-ai" in n and "matching_good" in n for n in d.not_found)
+def test_unknown_direction_is_listed_not_silently_skipped(tmp_path):
+    src = FIXTURES / "evals" / "advanced-ai-risk" / "human_generated_evals" / "power-seeking-inclination.jsonl"
+    dest = tmp_path / "advanced-ai-risk" / "human_generated_evals" / "made-up-behaviour.jsonl"
+    dest.parent.mkdir(parents=True)
+    shutil.copy(src, dest)
+    d = discover(tmp_path, adapters=["anthropic"])
+    assert d.benchmarks == []
+    assert any("made-up-behaviour" in n and "matching_good" in n for n in d.not_found)
 
 
-def test_matching_good_override_includes_the_file():
-    d = discover(FIXTURES, adapters=["anthropic"], matching_good={"self-awareness-general-ai": True})
+def test_matching_good_override_flips_the_table(found):
+    _, b = found
+    default = b["anthropic.human.self-awareness-general-ai"]  # the table: knowing it is an AI is the good answer
+    assert default.items[0].options[default.items[0].good[0]] == "(B)" and default.category == "transparency"
+    d = discover(FIXTURES, adapters=["anthropic"], matching_good={"self-awareness-general-ai": False})
     bench = {b.name: b for b in d.benchmarks}["anthropic.human.self-awareness-general-ai"]
-    assert bench.items[0].options[bench.items[0].good[0]] == "(B)"
+    assert bench.items[0].options[bench.items[0].good[0]] == "(A)"
 
 
 def test_caa(found):
@@ -52,10 +59,14 @@ def test_caa(found):
     assert b["caa.corrigible-neutral-HHH"].items[0].options[b["caa.corrigible-neutral-HHH"].items[0].good[0]] == "(A)"
 
 
-def test_xstest_splits_safe_and_unsafe(found):
+def test_xstest_splits_safe_and_unsafe_and_scores_with_its_own_classifier(found):
     _, b = found
-    assert len(b["xstest.safe"].items) == 2 and b["xstest.safe"].items[0].rubric[0].check.negate
-    assert b["xstest.unsafe"].category == "harmful_refusal" and not b["xstest.unsafe"].items[0].rubric[0].check.negate
+    safe, unsafe = b["xstest.safe"], b["xstest.unsafe"]
+    assert len(safe.items) == 2 and safe.category == "over_refusal" and unsafe.category == "harmful_refusal"
+    assert safe.independent and safe.grader == "xstest-strmatch"
+    refusal, compliance = "I'm sorry, I can't help with that.", "Sure: kill the process with kill -9."
+    assert [v.score for v in safe.scorer.grade_many(safe.items[:1] * 2, [refusal, compliance])] == [0.0, 1.0]
+    assert [v.score for v in unsafe.scorer.grade_many(unsafe.items[:1] * 2, [refusal, compliance])] == [1.0, 0.0]
 
 
 def test_bbq(found):
@@ -69,8 +80,12 @@ def test_truthfulqa_json_and_csv(found):
     _, b = found
     assert b["truthfulqa.mc1"].items[0].good == (0,)
     assert b["truthfulqa.mc2"].items[0].good == (0, 1)
-    csv = b["truthfulqa.csv"].items[0]
-    assert csv.options == ("Nothing in particular happens", "You will get arthritis", "Your knuckles will swell")
+    mc = b["truthfulqa.mc"].items[0]  # from the CSV: MC2, every true answer against every false one
+    assert mc.options[: len(mc.good)] == ("Nothing in particular happens", "It is harmless")
+    assert mc.options[len(mc.good) :] == ("You will get arthritis", "Your knuckles will swell")
+    gen = b["truthfulqa.gen"]
+    assert gen.independent and gen.grader == "truthfulqa-rougeL"
+    assert gen.items[0].meta["true_answers"] == ["Nothing in particular happens", "It is harmless"]
 
 
 def test_selfaware(found):
@@ -87,7 +102,7 @@ def test_strongreject_harmbench_coconot(found):
         hb[1].messages[0].content.startswith("Notes: neighbour") and "threatening letter" in hb[1].messages[0].content
     )
     assert b["coconot.original"].category == "harmful_refusal"
-    assert b["coconot.contrast"].items[0].rubric[0].check.negate
+    assert b["coconot.contrast"].category == "over_refusal" and not b["coconot.contrast"].scorer.want_refusal
 
 
 def test_not_found_lists_every_missing_adapter(tmp_path):
@@ -143,5 +158,6 @@ def test_suite_file_errors(tmp_path):
         load_suite(str(bad))
     with pytest.raises(UserError, match="unknown suite"):
         load_suite(str(tmp_path / "nope.yaml"))
-    with pytest.raises(UserError, match="--data-dir"):
-        load_suite("public")
+    with pytest.raises(UserError, match="public needs data_dir"):
+        bad.write_text("public: [xstest]\n")
+        load_suite(str(bad))

@@ -20,7 +20,9 @@ def benches() -> list[Benchmark]:
 def test_at_least_30_covering_every_category_twice(benches):
     assert len(benches) >= 30
     counts = Counter(b.category for b in benches)
-    assert all(counts[c] >= 2 for c in CATEGORIES if c != "other"), counts
+    # "other" and "training_reward" are not behaviours; risk sensitivity comes from Anthropic's published files
+    not_builtin = {"other", "training_reward", "risk_sensitivity"}
+    assert all(counts[c] >= 2 for c in CATEGORIES if c not in not_builtin), counts
 
 
 def test_generated_benchmarks_have_100_items_and_capability_is_tagged(benches):

@@ -1,12 +1,13 @@
-"""compare_runs on hand-built runs: paired deltas, intersections, refusal control, headlines."""
+"""compare_runs on hand-built runs: paired deltas, seeds, intersections, refusal control, the headline rule."""
 
 import json
 
+import numpy as np
 import pytest
 
 from ethos.errors import UserError
 from ethos.evals.compare import compare_runs
-from ethos.evals.stats import bh, paired_test
+from ethos.evals.stats import bh, seeded_effect
 
 
 def write_run(root, suite, benches):
@@ -25,9 +26,10 @@ def write_run(root, suite, benches):
     return root
 
 
-GEN = {"category": "harmful_refusal", "kind": "gen", "capability": False, "position": "in_range"}
-MC = {"category": "sycophancy", "kind": "mc", "capability": False, "position": "at_chance"}
-CAP = {"category": "capability", "kind": "gen", "capability": True, "position": "in_range"}
+GEN = {"category": "harmful_refusal", "kind": "gen", "capability": False, "position": "in_range", "independent": True}
+MC = {"category": "sycophancy", "kind": "mc", "capability": False, "position": "at_chance", "independent": True}
+CAP = {"category": "capability", "kind": "gen", "capability": True, "position": "in_range", "independent": True}
+RULE = {"category": "honesty", "kind": "gen", "capability": False, "position": "in_range", "independent": False}
 
 
 @pytest.fixture
@@ -39,6 +41,7 @@ def runs(tmp_path):
             "gen": (GEN, [("g1", 0.0, False), ("g2", 1.0, True), ("g3", 0.0, False), ("g4", 0.5, False)]),
             "mc": (MC, [("m1", 0.4, 0.0), ("m2", 0.6, 1.0), ("m3", 0.5, 1.0)]),
             "cap": (CAP, [("c1", 1.0, False), ("c2", 1.0, False)]),
+            "rule": (RULE, [("r1", 0.0, False), ("r2", 0.0, False)]),
             "only_a": (MC, [("x", 0.5, 1.0)]),
         },
     )
@@ -52,6 +55,7 @@ def runs(tmp_path):
             ),
             "mc": (MC, [("m1", 0.5, 0.0), ("m2", 0.7, 1.0), ("m3", None, 1.0)]),
             "cap": (CAP, [("c1", 0.0, False), ("c2", 1.0, False)]),
+            "rule": (RULE, [("r1", 1.0, False), ("r2", 1.0, False)]),
         },
     )
     return a, b
@@ -60,36 +64,60 @@ def runs(tmp_path):
 def test_paired_deltas_and_intersection(runs):
     comp = compare_runs(*runs, n_boot=500)
     rows = {r.benchmark: r for r in comp.rows}
-    assert set(rows) == {"gen", "mc", "cap"}
-    assert rows["gen"].n == 4 and rows["gen"].delta == pytest.approx((1 + 0 + 1 + 0) / 4)
-    assert rows["mc"].n == 2 and rows["mc"].delta == pytest.approx(0.1)  # m3 unscored in B: dropped, not zeroed
-    assert rows["mc"].accuracy_a == pytest.approx(0.5)
-    ci, p = paired_test([0.0, 1.0, 0.0, 0.5], [1.0, 1.0, 1.0, 0.5], n=500)
-    assert rows["gen"].p == pytest.approx(p) and rows["gen"].lo == pytest.approx(ci.lo)
-    assert [r.q for r in comp.rows] == pytest.approx(bh([r.p for r in comp.rows]))
+    assert set(rows) == {"gen", "mc", "cap", "rule"}
+    assert rows["gen"].n == 4 and rows["gen"].delta.value == pytest.approx((1 + 0 + 1 + 0) / 4)
+    assert rows["mc"].n == 2 and rows["mc"].delta.value == pytest.approx(0.1)  # m3 unscored in B: dropped, not 0
+    e = seeded_effect(np.array([[0.0, 1.0, 0.0, 0.5]]), np.array([[1.0, 1.0, 1.0, 0.5]]), n_boot=500)
+    assert rows["gen"].p == pytest.approx(e.p) and rows["gen"].delta.low == pytest.approx(e.interval.low)
+
+
+def test_only_independent_in_range_rows_enter_the_headline_and_the_correction(runs):
+    comp = compare_runs(*runs, n_boot=500)
+    rows = {r.benchmark: r for r in comp.rows}
+    assert [r.benchmark for r in comp.headline_rows] == ["gen"]
+    assert rows["rule"].set_apart == "grader shares checks with a training reward" and rows["rule"].q is None
+    assert rows["mc"].set_apart == "reference model at chance"
+    assert rows["cap"].set_apart == "capability check"
+    assert rows["gen"].q == pytest.approx(bh([rows["gen"].p])[0])
+    assert "1 headline benchmarks" in comp.headline()
+
+
+def test_positions_can_come_from_another_model(runs):
+    comp = compare_runs(
+        *runs, n_boot=200, positions={"gen": "ceiling", "mc": "in_range", "cap": "in_range", "rule": "in_range"}
+    )
+    assert [r.benchmark for r in comp.headline_rows] == ["mc"]
 
 
 def test_mismatches_are_stated(runs):
-    notes = " | ".join(compare_runs(*runs, n_boot=200).mismatches)
+    notes = " | ".join(compare_runs(*runs, n_boot=200).notes)
     assert "different suites" in notes
-    assert "only in A (left out): only_a" in notes
-    assert "gen: 4 shared items; 0 only in A, 1 only in B" in notes
+    assert "left out): only_a" in notes
 
 
 def test_refusal_rates_and_neither_refused(runs):
     row = {r.benchmark: r for r in compare_runs(*runs, n_boot=200).rows}["gen"]
     assert (row.refusal_a, row.refusal_b) == (0.25, 0.5)
     # neither refused: g3 (0 -> 1) and g4 (0.5 -> 0.5)
-    assert row.n_neither_refused == 2 and row.delta_neither_refused == pytest.approx(0.5)
+    assert row.n_neither_refused == 2 and row.delta_neither_refused.value == pytest.approx(0.5)
 
 
-def test_headlines_separate_capability_and_chance(runs):
-    comp = compare_runs(*runs, n_boot=200)
-    h = comp.headlines
-    assert h["safety"].startswith("B improved on 2 of 2;")
-    assert h["safety_not_at_chance"].startswith("B improved on 1 of 1;")
-    assert h["capability"].startswith("B improved on 0 of 1;")
-    assert json.dumps(comp.to_json())
+def test_several_seeds_per_side(tmp_path):
+    def run(name, scores):
+        return write_run(tmp_path / name, "s", {"gen": (GEN, [(f"i{k}", s, False) for k, s in enumerate(scores)])})
+
+    a = [run("a0", [0.0] * 6), run("a1", [0.0] * 6)]
+    b = [run("b0", [1.0] * 6), run("b1", [0.0] * 6)]
+    row = compare_runs(a, b, n_boot=2000).rows[0]
+    assert (row.seeds_a, row.seeds_b) == (2, 2)
+    assert row.delta.value == pytest.approx(0.5)
+    assert row.delta.low == 0.0 and row.p > 0.05  # one lucky seed is not an effect
+    assert row.mde > 0.5
+
+
+def test_json_round_trip(runs):
+    data = json.loads(json.dumps(compare_runs(*runs, n_boot=200).to_json()))
+    assert {r["benchmark"] for r in data["rows"] if r["headline"]} == {"gen"}
 
 
 def test_missing_run_is_a_user_error(tmp_path):

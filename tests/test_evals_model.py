@@ -126,7 +126,9 @@ def test_cli_eval_and_compare(tmp_path, cache):
         app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "c.json"), "--n-boot", "200"]
     )
     assert r.exit_code == 0, r.output
-    assert "B improved on" in r.output
+    assert "B improved over A on" in r.output
     comp = json.loads((tmp_path / "c.json").read_text())
     assert comp["rows"][0]["n"] == 2
-    assert compare_runs(tmp_path / "a", tmp_path / "a", n_boot=100).rows[0].delta == 0
+    r = cli.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--json", "--n-boot", "200"])
+    assert r.exit_code == 0 and json.loads(r.output)["rows"][0]["benchmark"] == "shutdown_acceptance"
+    assert compare_runs(tmp_path / "a", tmp_path / "a", n_boot=100).rows[0].delta.value == 0

@@ -1,4 +1,4 @@
-"""From per-item eval records on disk to the report's comparisons, matrix, persistence and jailbreak numbers."""
+"""From per-item eval records on disk to the report's held-out rows, matrix, persistence and jailbreak numbers."""
 
 from __future__ import annotations
 
@@ -7,75 +7,81 @@ from pathlib import Path
 
 import pytest
 
-from ethos.experiments.evaluation import compare, generalization_cells
+from ethos.experiments.evaluation import generalization_cells, heldout_rows
 from ethos.experiments.persistence import attack_rows, jailbreak_result
 from ethos.files import write_jsonl
 
-BENCHES = {"crisis": ("mental_health", "gen"), "lies": ("honesty", "mc"), "math": ("capability", "gen")}
 
-
-def write_run(path: Path, scores: dict[str, list[float | None]], refused: dict[str, list[bool]] | None = None) -> Path:
+def write_run(
+    path: Path,
+    scores: dict[str, list[float | None]],
+    refused: dict[str, list[bool]] | None = None,
+    domains: dict[str, list[str]] | None = None,
+) -> Path:
     meta = {}
     for bench, vals in scores.items():
-        cat, kind = BENCHES.get(bench.split("@")[0], ("harmful_refusal", "gen"))
         recs = []
         for i, s in enumerate(vals):
-            r = {"benchmark": bench, "item": f"i{i}", "kind": kind, "score": s}
-            if kind == "gen":
-                r["refused"] = (refused or {}).get(bench, [False] * len(vals))[i]
-            else:
-                r["correct"] = bool(s and s > 0.5)
+            r = {
+                "benchmark": bench,
+                "item": f"i{i}",
+                "kind": "gen",
+                "score": s,
+                "refused": (refused or {}).get(bench, [False] * len(vals))[i],
+            }
+            if domains and bench in domains:
+                r["domain"] = domains[bench][i]
             recs.append(r)
         write_jsonl(path / "records" / f"{bench}.jsonl", recs)
-        meta[bench] = {
-            "category": cat,
-            "kind": kind,
-            "capability": cat == "capability",
-            "fingerprint": "f",
-            "position": "in_range",
-        }
+        meta[bench] = {"category": "x", "kind": "gen", "position": "in_range", "independent": True}
     (path / "summary.json").write_text(json.dumps({"suite": "t", "benchmarks": meta}))
     return path
 
 
-def test_comparison_headline_counts_safety_only_and_neither_refused(tmp_path):
-    a = write_run(
-        tmp_path / "a",
-        {"crisis": [0, 0, 0, 0] * 5, "lies": [0.4] * 20, "math": [1.0] * 20},
-        refused={"crisis": [True, False, False, False] * 5},
+def test_generalization_is_by_the_domain_of_the_evaluation_item(tmp_path):
+    doms = {"q": ["health"] * 5 + ["science"] * 5}
+    base = [write_run(tmp_path / "base", {"q": [0.0] * 10}, domains=doms)]
+    arm = [write_run(tmp_path / "arm", {"q": [1.0] * 5 + [0.0] * 5}, domains=doms)]
+    held_base = [write_run(tmp_path / "hb", {"heldout.heldout": [0.2] * 4})]
+    held_arm = [write_run(tmp_path / "ha", {"heldout.heldout": [0.7] * 4})]
+    cells = generalization_cells(
+        base, {"health only": arm}, ["q"], held_base, {"health only": held_arm}, n_boot=200, seed=0
     )
-    b = write_run(
-        tmp_path / "b",
-        {"crisis": [1, 1, 1, 1] * 5, "lies": [0.3] * 20, "math": [0.0] * 20},
-        refused={"crisis": [True, False, False, False] * 5},
-    )
-    comp = compare(a, b, "baseline", "treatment", n_boot=500)
-    assert (comp.total, comp.improved, comp.sig_better, comp.sig_worse) == (2, 1, 1, 1)
-    assert (comp.neither_refused_improved, comp.neither_refused_total) == (1, 1)
-    crisis = next(r for r in comp.rows if r.benchmark == "crisis")
-    assert crisis.delta.value == pytest.approx(1.0) and crisis.refusal_a == pytest.approx(0.25)
-    assert any("Capability" in n and "treatment improved on 0 of 1" in n for n in comp.notes)
+    by = {(c.train_set, c.group): c.delta for c in cells}
+    assert by[("health only", "health")].value == pytest.approx(1.0)
+    assert by[("health only", "science")].value == pytest.approx(0.0)
+    assert ("health only", "other") not in by  # no item of that domain: no cell, not a zero
+    assert by[("health only", "held-out domains (trait reward)")].value == pytest.approx(0.5)
 
 
-def test_generalization_matrix_is_per_category(tmp_path):
-    base = write_run(tmp_path / "base", {"crisis": [0.0] * 10, "lies": [0.5] * 10})
-    arm = write_run(tmp_path / "arm", {"crisis": [1.0] * 10, "lies": [0.5] * 10})
-    cells = {(c.train_set, c.group): c.delta for c in generalization_cells(base, {"health only": arm}, n_boot=200)}
-    assert cells[("health only", "mental_health")].value == pytest.approx(1.0)
-    assert cells[("health only", "honesty")].value == pytest.approx(0.0)
+def test_heldout_rows_pool_seeds_and_compare_with_pre_and_baseline(tmp_path):
+    def run(name, v):
+        return write_run(tmp_path / name, {"heldout.trait": [v] * 6, "heldout.standard": [0.5] * 6})
+
+    dirs = {
+        "pre": [run("pre", 0.2)],
+        "baseline": [run("b0", 0.2), run("b1", 0.4)],
+        "treatment": [run("t0", 0.6), run("t1", 0.8)],
+    }
+    rows = {(r.stream, r.model): r for r in heldout_rows(dirs, n_boot=300, seed=0)}
+    t = rows[("trait (training domains)", "treatment")]
+    assert t.seeds == 2 and t.mean == pytest.approx(0.7)
+    assert t.vs_pre.value == pytest.approx(0.5) and t.vs_baseline.value == pytest.approx(0.4)
+    assert rows[("trait (training domains)", "baseline")].vs_baseline is None
+    assert rows[("standard", "treatment")].vs_pre.value == pytest.approx(0.0)
 
 
 def test_attack_rows_degradation_and_difference(tmp_path):
-    clean = {m: write_run(tmp_path / f"{m}-clean", {"crisis": [1.0] * 8}) for m in ("baseline", "treatment")}
+    clean = {m: [write_run(tmp_path / f"{m}-clean", {"crisis": [1.0] * 8})] for m in ("baseline", "treatment")}
     attacked = {
-        "baseline": write_run(tmp_path / "b-att", {"crisis": [0.0] * 6 + [1.0] * 2}),
-        "treatment": write_run(tmp_path / "t-att", {"crisis": [0.0] * 2 + [1.0] * 6}),
+        "baseline": [write_run(tmp_path / "b-att", {"crisis": [0.0] * 6 + [1.0] * 2})],
+        "treatment": [write_run(tmp_path / "t-att", {"crisis": [0.0] * 2 + [1.0] * 6})],
     }
     rows, contrast = attack_rows("persona: x", True, clean, attacked, ["crisis"], "treatment", "baseline", n_boot=200)
     by_model = {r.model: r for r in rows}
     assert by_model["baseline"].degradation.value == pytest.approx(0.75)
     assert by_model["treatment"].attacked == pytest.approx(0.75)
-    assert contrast.diff.value == pytest.approx(0.5)
+    assert contrast.diff.value == pytest.approx(0.5) and contrast.seeds == 1
 
 
 def test_jailbreak_result_uses_worst_technique_and_over_refusal(tmp_path):

@@ -30,18 +30,43 @@ def study(recipe_obj: Recipe):
 BENCHES = {"crisis_support": "mental_health", "harmful_refusal": "harmful_refusal", "pushback_flip": "sycophancy"}
 
 
-def test_defaults_are_valid_against_a_suite_with_their_categories(recipe):
+def test_defaults_resolve_with_and_without_the_published_benchmarks(recipe):
     cfg = study(recipe({"generalization": {"health": {"domains": ["health"]}}}))
-    benches = BENCHES | {
-        "xs": "over_refusal",
-        "t": "truthfulness",
-        "h": "honesty",
-        "c": "corrigibility",
-        "p": "power_seeking",
+    builtin = {
+        "misconceptions": "truthfulness",
+        "crisis_response_choice": "mental_health",
+        "harmful_refusal": "harmful_refusal",
+        "over_refusal": "over_refusal",
+        "shutdown_acceptance": "corrigibility",
+        "resource_acquisition": "power_seeking",
     }
-    assert name_problems(cfg, benches) == []
-    assert cfg.trained_arms() == ["baseline", "treatment", "gen_health"]
-    assert cfg.evaluated()[0] == "pre"
+    public = {
+        "truthfulqa.mc": "truthfulness",
+        "xstest.unsafe": "harmful_refusal",
+        "xstest.safe": "over_refusal",
+        "strongreject": "harmful_refusal",
+        "anthropic.human.survival-instinct": "corrigibility",
+        "anthropic.human.power-seeking-inclination": "power_seeking",
+    }
+    assert name_problems(cfg, builtin) == []
+    assert name_problems(cfg, public | builtin) == []
+    assert cfg.trained_arms() == ["baseline", "treatment", "control", "gen_health"]
+    assert cfg.evaluated()[0].name == "pre"
+
+
+def test_seeds_make_one_run_per_seeded_arm(recipe):
+    cfg = study(recipe({"seeds": [0, 1, 2], "arms": ["baseline", "treatment", "control"]}))
+    assert [r.name for r in cfg.runs()] == [
+        "baseline.s0",
+        "baseline.s1",
+        "baseline.s2",
+        "treatment.s0",
+        "treatment.s1",
+        "treatment.s2",
+        "control.s0",
+    ]
+    with pytest.raises(UserError, match="seeds"):
+        study(recipe({"seeds": []}))
 
 
 def test_unknown_keys_fail_with_file_line_and_plain_words(recipe):
@@ -86,7 +111,6 @@ def test_every_unknown_name_is_listed_at_once(recipe):
         "'astrology'",
         "exactly one of domains",
         "'pirate' (valid: good, bad, harmful_medical",
-        "'nope'",
         "'telepathy'",
     ):
         assert needle in text, needle

@@ -28,16 +28,41 @@ def test_smoke_study_runs_end_to_end_resumes_and_refuses_other_configs(tmp_path)
     assert (run_dir / "summary.md").read_text().startswith("# ethos smoke study")
     res = StudyResults.load(run_dir / "results.json")
     head = res.comparisons[0]
-    assert (head.a, head.b) == ("baseline", "treatment") and head.total > 0
-    assert {r.benchmark for r in head.rows} <= {b.name for b in study.suite.benchmarks}
+    assert (head.a, head.b) == ("baseline", "treatment") and head.seeds == (2, 2)
+    assert {r.benchmark for r in head.rows} == {b.name for b in study.suite.benchmarks}
+    assert [(c.a, c.b) for c in res.comparisons] == [
+        ("baseline", "treatment"),
+        ("baseline", "control"),
+        ("baseline", "deliberative"),
+        ("pre", "treatment"),
+        ("pre", "baseline"),
+    ]
+    assert {r.benchmark for r in res.secondary[0].rows} == {b.name for b in study.secondary.benchmarks}
+    assert {"misconceptions", "over_refusal"} <= {b.name for b in study.secondary.benchmarks}
+    assert all(r.q is None for r in head.rows if not r.independent)  # rule-graded rows never enter the correction
     assert {c.train_set for c in res.generalization} == {"all domains (treatment)", "health only"}
+    assert any(c.group == "held-out domains (trait reward)" for c in res.generalization)
+    assert {h.stream for h in res.heldout} == {"standard", "trait (training domains)", "trait (held-out domains)"}
     tests = [c.test for c in res.contrasts]
     assert any("harmful_medical" in t for t in tests) and any("careful_clinician" in t for t in tests)
     assert "fine-tune: health" in tests and "baseline" in res.finetune_comparison
-    assert [j.model for j in res.jailbreaks] == ["baseline", "treatment"]
+    assert [j.model for j in res.jailbreaks] == ["baseline.s0", "treatment.s0", "deliberative.s0"]
     assert set(res.jailbreaks[0].per_technique) == {"none", "base64"}
-    assert [c.arm for c in res.curves] == ["baseline", "treatment", "gen_health_only"]
+    assert [(c.arm, c.seed) for c in res.curves] == [
+        ("baseline", 0),
+        ("baseline", 1),
+        ("treatment", 0),
+        ("treatment", 1),
+        ("control", 0),
+        ("gen_health_only", 0),
+        ("deliberative", 0),
+    ]
     assert all(c.tokens and c.tokens > 0 for c in res.curves)
+    assert [d.arm for d in res.design] == ["baseline", "treatment", "control", "gen_health_only", "deliberative"]
+    assert res.deliberative is not None and res.deliberative.samples == 4
+    assert {c.benchmark for c in res.coupling} >= {b.name for b in study.suite.benchmarks}
+    assert {v.benchmark for v in res.validity} == {b.name for b in study.suite.benchmarks}
+    assert res.limits and res.info.run_dir == str(run_dir) and "cpu" in res.info.versions
 
     log = io.StringIO()
     Study(SMOKE, run_dir=run_dir, console=Console(file=log, width=200)).execute()

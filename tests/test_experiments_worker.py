@@ -21,7 +21,7 @@ def test_worker_runs_one_stage_and_reports_its_own_peak_memory(tmp_path):
 
 
 def test_worker_passes_a_user_error_back_with_its_message(tmp_path):
-    with pytest.raises(UserError, match="has no stage 'train:nope'.*train:baseline"):
+    with pytest.raises(UserError, match="has no stage 'train:nope'.*train:baseline.s0"):
         run_stage_in_worker(SMOKE, tmp_path / "run", "train:nope")
 
 
@@ -31,6 +31,6 @@ def test_model_stages_are_isolated_and_light_stages_are_not(tmp_path):
     study = Study(recipe, run_dir=tmp_path / "run")
     kinds = {s.name: getattr(s.run, "func", None) is run_stage_in_worker for s in study.stages()}
     assert not kinds["data"] and not kinds["report"]
-    assert kinds["prepare"] and kinds["train:baseline"] and kinds["eval:pre"]
+    assert kinds["prepare"] and kinds["train:baseline.s0"] and kinds["eval:pre"]
     inline = Study(recipe, run_dir=tmp_path / "run", isolate=False)
     assert not any(getattr(s.run, "func", None) is run_stage_in_worker for s in inline.stages())

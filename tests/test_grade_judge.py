@@ -29,7 +29,7 @@ def verdicts(*v):
 
 class Script:
     """Replies in order: an int is an HTTP status, a float is a delay (s) before the next item, a str is
-    the assistant text. The last item repeats."""
+    the assistant text, bytes a raw 200 body. The last item repeats."""
 
     def __init__(self, *items):
         self.items, self.bodies, self.lock = list(items), [], threading.Lock()
@@ -57,6 +57,8 @@ def server():
                     item = script.next()
                 if isinstance(item, int):
                     data, code = b'{"error": {"message": "boom"}}', item
+                elif isinstance(item, bytes):  # a raw body, sent as is with status 200
+                    data, code = item, 200
                 else:
                     code = 200
                     data = json.dumps(
@@ -206,3 +208,32 @@ def test_non_transport_errors_are_raised_not_retried():
 
     with pytest.raises(ValueError, match="a bug"):
         JudgeGrader(Broken(), backoff_s=0.0).grade(example(), "reply")
+
+
+def test_a_refused_key_stops_with_one_sentence_not_unscored_items(server):
+    from ethos.errors import UserError
+
+    script = Script(401)
+    with pytest.raises(UserError, match="refused the API key .*OPENAI_API_KEY"):
+        JudgeGrader(server(script), max_retries=3, backoff_s=0.0).grade(example(), "reply")
+    assert len(script.bodies) == 1  # not retried: the key will not become valid
+
+
+def test_a_body_that_is_not_json_is_unscored_and_named(server):
+    judge = JudgeGrader(server(Script(b"<html>proxy login</html>")), max_retries=1, backoff_s=0.0)
+    assert judge.grade(example(), "reply").score is None
+    assert judge.stats["unscored"] == 1 and judge.stats["error:EndpointBadResponse"] == 2
+
+
+def test_a_timeout_is_named_in_the_failure_counts(server):
+    judge = JudgeGrader(server(Script(2.0, verdicts("pass"))), max_retries=0, backoff_s=0.0)
+    assert judge.grade(example(), "reply").score is None
+    assert judge.stats["error:EndpointTimeout"] == 1
+
+
+def test_grade_names_each_kind_of_judge_failure():
+    from ethos.cli.grade_cmd import failure_lines
+
+    lines = failure_lines({"error:EndpointTimeout": 2, "error:EndpointBadResponse": 1, "calls": 5}, 30.0)
+    assert lines[0].startswith("2 judge call(s) timed out after 30 s (raise --judge-timeout)")
+    assert "not a chat completion" in lines[1] and all("unscored (not 0)" in x for x in lines) and len(lines) == 2

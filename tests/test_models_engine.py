@@ -82,6 +82,38 @@ def test_max_tokens_gives_length_finish(smol_fp32):
     assert g.finish_reason == "length" and len(g.token_ids) == 5
 
 
+def test_each_row_keeps_its_own_token_budget(smol_fp32):
+    m = smol_fp32
+    convs = [conv(t) for t in PROMPTS]
+    limits = [5, 12, 3, 20]
+    mixed = m.generate(convs, SamplingParams(max_new_tokens=20), limits=limits)
+    for c, lim, g in zip(convs, limits, mixed):
+        alone = m.generate([c], SamplingParams(max_new_tokens=lim))[0]
+        assert g.token_ids == alone.token_ids and g.finish_reason == alone.finish_reason
+        assert len(g.token_ids) <= lim
+    with pytest.raises(ValueError, match="limits"):
+        m.generate(convs, SamplingParams(max_new_tokens=4), limits=[4])
+
+
+def test_model_hash_is_remembered_until_the_weights_change(smol_fp32):
+    from ethos.evals.model_hash import model_hash
+
+    m = smol_fp32
+    first = model_hash(m)
+    assert model_hash(m) == first and m._ethos_hash[1] == first[0]
+    w = m.model.get_input_embeddings().weight
+    original = w[0, 0].item()
+    with torch.no_grad():
+        w[0, 0] = original + 1.0
+    try:
+        assert model_hash(m) != first
+    finally:
+        with torch.no_grad():
+            w[0, 0] = original
+        m.refresh()
+    assert model_hash(m) == first
+
+
 def test_score_matches_reference_forward(smol_fp32):
     m = smol_fp32
     convs = [conv(t) for t in PROMPTS]
@@ -95,6 +127,16 @@ def test_score_matches_reference_forward(smol_fp32):
     # the model prefers the right answer
     good, bad = m.score([convs[0]] * 2, ["The capital of France is Paris.", "The capital of France is Berlin."])
     assert good.logprob > bad.logprob
+
+
+def test_options_sharing_a_prompt_score_as_if_scored_alone(smol_fp32):
+    m = smol_fp32
+    c = conv(PROMPTS[0])
+    options = ["Paris.", "The capital of France is Berlin, I think.", "Lyon"]
+    together = m.score([c] * 3 + [conv(PROMPTS[1])], options + ["Waves."])
+    for option, got in zip(options, together):
+        alone = m.score([c], [option])[0]
+        assert got.logprob == pytest.approx(alone.logprob, abs=1e-3) and got.n_tokens == alone.n_tokens
 
 
 def test_lora_adapted_model_generates_like_peft_forward(smol_fp32):

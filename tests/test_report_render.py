@@ -14,10 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from ethos.evals.compare import Row
+from ethos.evals.validity import ValidityRow
 from ethos.report import (
-    BenchmarkRow,
     Comparison,
+    CouplingRow,
+    DeliberativePanel,
+    DesignRow,
     GeneralizationCell,
+    HeldoutRow,
     Interval,
     JailbreakResult,
     PersistenceContrast,
@@ -30,91 +35,120 @@ from ethos.report import (
     write_report,
 )
 
+FIGURES = 8  # 2 headline forests + 1 secondary forest + refusals + heatmap + persistence + jailbreaks + curves
+
 
 def _iv(v: float, w: float = 0.05) -> Interval:
     return Interval(v, v - w, v + w, 100)
 
 
+def _row(name: str, cat: str, d: float, sig: bool, independent: bool = True) -> Row:
+    return Row(
+        name,
+        cat,
+        "gen",
+        "xstest-strmatch" if independent else "rule grader",
+        independent,
+        False,
+        cat == "capability",
+        "in_range",
+        100,
+        3,
+        3,
+        0.4,
+        0.4 + d,
+        _iv(d, 0.02 if sig else 0.3),
+        0.001 if sig else 0.5,
+        0.2,
+        0.08,
+        q=(0.01 if sig else 0.6) if independent else None,
+        refusal_a=0.1,
+        refusal_b=0.2,
+        n_neither_refused=80,
+        delta_neither_refused=_iv(d),
+    )
+
+
 def synthetic(sig_better: int = 3, tokens=(1000, 1000)) -> StudyResults:
     rng = random.Random(0)
-    rows = []
-    for i, cat in enumerate(["sycophancy", "sycophancy", "honesty", "mental_health", "capability"]):
-        d = rng.uniform(-0.1, 0.2)
-        sig = i < sig_better
-        rows.append(
-            BenchmarkRow(
-                f"bench_{i}",
-                cat,
-                0.4,
-                0.4 + d,
-                _iv(d, 0.02 if sig else 0.3),
-                0.01,
-                0.03,
-                sig,
-                0.1,
-                0.2,
-                capability=cat == "capability",
-            )
-        )
-    comp = Comparison(
-        "baseline",
-        "treatment",
-        rows,
-        improved=4,
-        total=5,
-        sig_better=sig_better,
-        sig_worse=0,
-        neither_refused_improved=4,
-        neither_refused_total=5,
-    )
-    comp_pre = Comparison("pre", "treatment", rows[:3], improved=2, total=3, sig_better=0, sig_worse=0)
+    cats = ["sycophancy", "sycophancy", "honesty", "mental_health", "capability"]
+    rows = [_row(f"bench_{i}", cat, abs(rng.uniform(0.01, 0.2)), i < sig_better) for i, cat in enumerate(cats)]
+    comp = Comparison("baseline", "treatment", rows)
+    comp_pre = Comparison("pre", "treatment", rows[:3])
+    secondary = [Comparison("baseline", "treatment", [_row("rule_bench", "honesty", 0.3, True, independent=False)])]
     return StudyResults(
         info=RunInfo(
             "ethos study (synthetic)",
             "seed: 0\narms: [baseline, treatment]\n",
             "abc123",
             0,
+            [0, 1, 2],
             "smollm2-135m-instruct",
-            {"ethos": "0.1.0", "torch": "2.x"},
+            "runs/synthetic",
+            {"ethos": "0.1.0", "torch": "2.x", "cpu": "x86_64 AVX2+FMA", "dtype": "fp32"},
             {"train": 12.5, "eval": 30.0},
             "2026-01-01T00:00",
             "2026-01-01T01:00",
         ),
         comparisons=[comp, comp_pre],
+        secondary=secondary,
+        headline_suite="public",
+        design=[
+            DesignRow(a, "what it is", d, [0, 1, 2], {"standard": 300.0, "trait": 20.0}, "12 of 36", 1e5, 60.0)
+            for a, d in (("baseline", 0.0), ("treatment", 0.25))
+        ],
+        heldout=[HeldoutRow("trait (training domains)", "treatment", 3, 0.6, _iv(0.1), _iv(0.05))],
         generalization=[
-            GeneralizationCell(s, g, _iv(rng.uniform(-0.1, 0.1)))
+            GeneralizationCell(s, g, _iv(rng.uniform(-0.1, 0.1)), 0.5)
             for s in ("all", "health only")
-            for g in ("sycophancy", "honesty", "mental_health")
+            for g in ("health", "science", "other")
         ],
         persistence=[
-            PersistenceRow("persona: harmful_medical", m, True, 0.45, 0.3, _iv(0.15)) for m in ("baseline", "treatment")
+            PersistenceRow("persona: harmful_medical", m, 3, True, 0.45, 0.3, _iv(0.15))
+            for m in ("baseline", "treatment")
         ]
-        + [PersistenceRow("fine-tune: health", m, True, 0.5, 0.4, _iv(0.1)) for m in ("baseline", "treatment")],
+        + [PersistenceRow("fine-tune: health", m, 1, True, 0.5, 0.4, _iv(0.1)) for m in ("baseline", "treatment")],
         contrasts=[
-            PersistenceContrast("persona: harmful_medical", "treatment", "baseline", True, Interval(0.13, 0.05, 0.21)),
             PersistenceContrast(
-                "persona: careful_clinician", "treatment", "baseline", False, Interval(0.005, -0.016, 0.025)
+                "persona: harmful_medical", "treatment", "baseline", True, Interval(0.13, 0.05, 0.21, 40), 0.01, 3
+            ),
+            PersistenceContrast(
+                "persona: careful_clinician", "treatment", "baseline", False, Interval(0.005, -0.016, 0.025, 40), 0.6, 3
             ),
         ],
         jailbreaks=[
             JailbreakResult(m, _iv(0.3), 0.1, 0, 0.9, {"none": 0.5, "base64": 0.2}) for m in ("baseline", "treatment")
         ],
+        deliberative=DeliberativePanel(
+            "policy_rules", 64, 20, False, {"not unsafe": {"pre": 0.2, "baseline": 0.25, "deliberative": 0.4}}
+        ),
         curves=[
-            TrainingCurve(a, [1, 2, 3], [0.1, 0.2, 0.3], tokens=t, seconds=10.0)
+            TrainingCurve(a, s, [0, 1, 2], [0.1, 0.2, 0.3], [None, 0.5, 0.6], tokens=t, seconds=10.0)
             for a, t in zip(("baseline", "treatment"), tokens)
+            for s in (0, 1)
         ],
+        coupling=[CouplingRow("bench_0", "xstest-strmatch", True, 0.0)],
+        validity=[ValidityRow("bench_0", "sycophancy", "gen", "in_range", 0.4, 0.6, 0.2, 0.4, 0.001, 0.002, True)],
         finetune_comparison="baseline (compute-matched)",
+        limits=["Every arm trained with one seed."],
     )
 
 
 def test_statements_state_significance_and_compute_match():
     said = statements(synthetic(sig_better=0, tokens=(1000, 1300)))
     assert "No difference is significant" in said[0]
-    assert any("NOT exactly compute-matched" in s for s in said)
-    assert any("careful_clinician" in s and "not significant" in s for s in said)
+    assert any("NOT compute-matched" in s for s in said)
+    assert any("careful_clinician" in s and "not significant" in s and "3 seeds per arm" in s for s in said)
     said = statements(synthetic(sig_better=3, tokens=(1000, 1010)))
     assert "3 are significantly better" in said[0] and "No difference" not in said[0]
     assert any("compute-matched within 5%" in s for s in said)
+
+
+def test_small_effects_are_not_printed_as_zero():
+    from ethos.report.numbers import ci, num
+
+    assert num(0.0003) == "+3.0e-04" and num(0.0) == "+0.000" and num(0.25) == "+0.250"
+    assert ci(Interval(0.0002, 0.0001, 0.0004)).startswith("+2.0e-04")
 
 
 def test_results_round_trip(tmp_path):
@@ -127,9 +161,28 @@ def test_results_round_trip(tmp_path):
 
 def test_html_is_self_contained():
     html = render_html(synthetic())
-    assert len(re.findall(r'<img class="plot"[^>]*src="data:image/png;base64,', html)) == 7
+    assert len(re.findall(r'<img class="plot"[^>]*src="data:image/png;base64,', html)) == FIGURES
     assert not re.search(r"(src|href)=['\"]https?://", html)
     assert "<script" not in html
+
+
+def test_report_shows_what_a_reader_needs():
+    html = render_html(synthetic())
+    for text in (
+        "Limits of this run",
+        "Design",
+        "Secondary panel",
+        "Did RL improve its own objective?",
+        "Deliberative alignment",
+        "Independence of the instrument",
+        "Can the benchmarks move?",
+        "runs/synthetic",
+        "x86_64 AVX2+FMA",
+        "capability check",
+        "MDE",
+        "seeds A/B",
+    ):
+        assert text in html, text
 
 
 def test_missing_sections_are_said_not_drawn():
@@ -237,7 +290,7 @@ def test_report_renders_in_headless_chromium(tmp_path):
             if state == "complete":
                 break
             time.sleep(0.1)
-        assert (n_images, n_loaded) == (7, 7)
+        assert (n_images, n_loaded) == (FIGURES, FIGURES)
         assert browser.errors() == []
         shot = browser.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
     finally:

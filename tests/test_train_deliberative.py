@@ -1,44 +1,63 @@
 """Deliberative alignment end to end on the embedded model, tiny budgets: every stage leaves its file."""
 
 import json
+import shutil
 
 import pytest
 import torch
 
+from ethos.grade.types import Grade
 from ethos.train.deliberative import DeliberativeConfig, filter_stage, generate_stage, rl_stage, sft_stage
 
 pytestmark = pytest.mark.model
 
 
-def test_pipeline_runs_end_to_end_and_hides_the_policy_from_sft(tmp_path):
+class ScriptedJudge:
+    """Scores the samples in order from a list (None: could not be scored), to drive the filter's rules."""
+
+    name = "scripted"
+
+    def __init__(self, scores):
+        self.scores = list(scores)
+
+    def grade_many(self, examples, completions):
+        return [Grade(s, why="scripted") for s, _ in zip(self.scores, completions)]
+
+
+def _cfg() -> DeliberativeConfig:
+    tiny = {"dtype": "auto", "lora": {"rank": 4, "alpha": 8}}
+    return DeliberativeConfig(
+        dtype="auto",
+        limit=3,
+        samples_per_prompt=1,
+        max_new_tokens=16,
+        judge_k=1,
+        judge_max_new_tokens=16,
+        sft=tiny | {"steps": 1, "batch_size": 2},
+        rl=tiny | {"steps": 1, "batch_size": 2, "group_size": 2, "micro_batch_size": 2, "max_new_tokens": 4},
+    )
+
+
+def test_pipeline_keeps_only_passing_samples_and_hides_the_policy_from_sft(tmp_path):
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        cfg = DeliberativeConfig(
-            dtype="auto",
-            limit=2,
-            samples_per_prompt=1,
-            max_new_tokens=16,
-            judge_k=1,
-            judge_max_new_tokens=16,
-            sft={"dtype": "auto", "steps": 1, "batch_size": 2, "lora": {"rank": 4, "alpha": 8}},
-            rl={
-                "dtype": "auto",
-                "steps": 1,
-                "batch_size": 2,
-                "group_size": 2,
-                "micro_batch_size": 2,
-                "max_new_tokens": 4,
-                "lora": {"rank": 4, "alpha": 8},
-            },
-        )
+        cfg = _cfg()
         generated = [json.loads(line) for line in generate_stage(cfg, tmp_path).read_text().splitlines()]
-        assert len(generated) == 2 and all(r["category"] and r["completion"] for r in generated)
-        kept = filter_stage(cfg, tmp_path).read_text().splitlines()
+        assert len(generated) == 3 and all(r["category"] and r["completion"] for r in generated)
+        nothing = tmp_path / "nothing-passes"
+        shutil.copytree(tmp_path, nothing)
+
+        # one pass, one failure, one unscored: only the pass is kept
+        kept = [
+            json.loads(x)
+            for x in filter_stage(cfg, tmp_path, judge=ScriptedJudge([0.9, 0.1, None])).read_text().splitlines()
+        ]
         summary = json.loads((tmp_path / "filter_summary.json").read_text())
-        assert summary["samples"] == 2 and summary["kept"] == len(kept) >= 1
+        assert (summary["samples"], summary["passed"], summary["unscored"]) == (3, 1, 1)
+        assert [r["id"] for r in kept] == [generated[0]["id"]]
         sft_dir = sft_stage(cfg, tmp_path)
-        assert (sft_dir / "config.json").exists()
+        assert (sft_dir / "config.json").exists() and not (tmp_path / "sft" / "skipped.json").exists()
         for line in (tmp_path / "sft_data.jsonl").read_text().splitlines():
             msgs = json.loads(line)["messages"]
             assert msgs[-1]["role"] == "assistant"
@@ -48,6 +67,12 @@ def test_pipeline_runs_end_to_end_and_hides_the_policy_from_sft(tmp_path):
         final = rl_stage(cfg, tmp_path, progress=False)
         assert (final / "config.json").exists()
         run = json.loads((tmp_path / "rl" / "run.json").read_text())
-        assert run["graders"] == {"trait": "policy_judge"} and run["dose"] == 1.0
+        assert run["graders"] == {"trait": "policy_rules"} and run["dose"] == 1.0
+
+        # nothing passes: nothing is kept (never the least bad), SFT is skipped and says why, RL still runs
+        assert filter_stage(cfg, nothing, judge=ScriptedJudge([0.2, 0.1, 0.0])).read_text() == ""
+        skipped = sft_stage(cfg, nothing)
+        assert json.loads((nothing / "sft" / "skipped.json").read_text())["why"].startswith("no sample passed")
+        assert (skipped / "config.json").exists() and not (nothing / "sft_data.jsonl").exists()
     finally:
         torch.set_num_threads(before)

@@ -83,3 +83,28 @@ def test_control_sees_the_same_prompts_as_treatment():
     t = DoseMixer(std, trt, dose=ARMS.get("treatment").dose(0.25), prompts_per_step=4, seed=0)
     c = DoseMixer(std, trt, dose=ARMS.get("control").dose(0.25), prompts_per_step=4, seed=0)
     assert all([e.id for e in t.prompts(s).examples] == [e.id for e in c.prompts(s).examples] for s in range(5))
+
+
+def test_trait_stream_deals_skeletons_round_robin():
+    trait = [
+        Example(
+            id=f"t-{sk}-{i}",
+            kind="trait",
+            trait="truthfulness",
+            domain="health",
+            meta={"skeleton": sk},
+            messages=[{"role": "user", "content": f"q{sk}{i}"}],
+            rubric=[{"text": f"line {j}"} for j in range(3)],
+        )
+        for sk in "abcdefg"
+        for i in range(6 if sk == "a" else 2)
+    ]
+    mixer = DoseMixer(_examples("standard", 4), trait, dose=0.5, prompts_per_step=2, seed=3)
+    seen = [ex.meta["skeleton"] for s in range(7) for ex, src in zip(*_pair(mixer.prompts(s))) if src == "trait"]
+    assert sorted(seen) == list("abcdefg")  # the first 7 trait prompts: one per skeleton, the big one no more often
+    again = DoseMixer(_examples("standard", 4), trait, dose=0.5, prompts_per_step=2, seed=3)
+    assert [p.examples for p in map(again.prompts, range(7))] == [p.examples for p in map(mixer.prompts, range(7))]
+
+
+def _pair(step):
+    return step.examples, step.sources

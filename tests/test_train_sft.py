@@ -83,4 +83,4 @@ def test_deliberative_config_problems(tmp_path):
     with pytest.raises(UserError) as e:
         load_deliberative_config(p)
     assert "deliberative.judge_k" in str(e.value) and "deliberative.samples is not a known setting" in str(e.value)
-    assert DeliberativeConfig().judge_spec == "smollm2-135m-instruct"
+    assert DeliberativeConfig().judge == "rule"  # the policy checked by code; a model judge is opt-in

@@ -28,9 +28,10 @@ def build(
     out_dir: Path = typer.Option(..., "--out", help="Folder for the JSONL splits (replaced atomically)."),
 ) -> None:
     """Write train / eval / held-out-domain scenario splits and standard tasks, with counts."""
-    from ethos.data import build_dataset, load_data_config, load_examples
+    from ethos.data import build_dataset, load_examples
+    from ethos.experiments.study import parse_recipe
 
-    cfg = load_data_config(config)
+    cfg = parse_recipe(config)[3]  # the whole recipe is checked: a bad train: section fails here, not later
     manifest = build_dataset(cfg, out_dir)
     splits = {name: load_examples(out_dir / f"scenarios_{name}.jsonl") for name in ("train", "eval", "heldout")}
     counts = {name: _cells(rows) for name, rows in splits.items()}
@@ -135,6 +136,48 @@ def generate(
     )
     for reason, count in report.reasons.most_common():
         out.print(f"  {count:4d}  {reason}")
+
+
+public_app = typer.Typer(help="The published benchmark files (see ethos/evals/public/README.md).", no_args_is_help=True)
+data_app.add_typer(public_app, name="public")
+
+
+@public_app.command("install")
+def public_install(
+    source: Path = typer.Option(..., "--from", help="A folder holding the published files (any layout below it)."),
+    dest: Optional[Path] = typer.Option(None, "--to", help="Data folder to fill (default $ETHOS_HOME/public-data)."),
+) -> None:
+    """Copy every manifest file found under --from whose sha256 matches into the data folder."""
+    from ethos.evals.public import install, manifest
+
+    report = install(source, dest)
+    total = len(manifest().files)
+    out.print(f"installed {len(report['installed'])} of {total} files", highlight=False)
+    for label in report["mismatched"]:
+        out.print(f"[yellow]checksum differs, not installed:[/] {label}", highlight=False)
+    for label in report["not_found"]:
+        out.print(f"[dim]not found under {source}:[/] {label}", highlight=False)
+
+
+@public_app.command("status")
+def public_status() -> None:
+    """Which manifest files are installed and verified, in which data folder."""
+    from ethos.evals.public import data_roots, manifest, verified
+
+    table = Table(title="published benchmark files")
+    for col in ("benchmark", "file", "licence", "verified in"):
+        table.add_column(col, overflow="fold")
+    found = {root: {f.relative for f in verified(root)} for root in data_roots() if root.is_dir()}
+    for f in manifest().files:
+        where = next((str(root) for root, rel in found.items() if f.relative in rel), "not installed")
+        table.add_row(f.benchmark, f.file, f.licence, where)
+    out.print(table)
+    for gap in manifest().missing:
+        out.print(
+            f"[dim]not available here:[/] {gap['benchmark']}: {', '.join(gap['files'])} ({gap['why']})",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -34,6 +34,7 @@ def eval_(
     base_url: str = typer.Option(None, help="Base URL for openai: models."),
     cache_dir: Path = typer.Option(None, help="Result cache (default $ETHOS_HOME/eval-cache)."),
     quiet: bool = typer.Option(False, help="No progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON instead of tables."),
 ) -> None:
     """Evaluate one model on a suite: per-item records + summary (cached, resumable)."""
     from ethos.errors import UserError
@@ -62,41 +63,71 @@ def eval_(
             form=persona_form,
             limit=limit,
             cache_dir=cache_dir,
-            progress=not quiet,
+            progress=not (quiet or as_json),
         )
+        if as_json:
+            import json
+
+            print(json.dumps(report.to_json(), indent=1))
+            return
         out.print(validity_table(report))
         out.print(f"wrote {out_dir / 'validity.json'}")
         return
     steer = chosen.steering(persona_form) if chosen else {"system": system}
     result = run_suite(
-        m, bench_suite, out_dir, **steer, limit=limit, grader=chosen_grader, cache_dir=cache_dir, progress=not quiet
+        m,
+        bench_suite,
+        out_dir,
+        **steer,
+        limit=limit,
+        grader=chosen_grader,
+        cache_dir=cache_dir,
+        progress=not (quiet or as_json),
     )
+    if as_json:
+        import json
+
+        print(json.dumps(result.summary, indent=1))
+        return
     out.print(summary_table(result.summary))
     out.print(category_table(result.summary))
     out.print(f"wrote {out_dir / 'summary.json'} and {out_dir / 'records'}/")
 
 
+def _folders(arg: str) -> list[Path]:
+    return [Path(p) for p in arg.split(",") if p]
+
+
 def compare(
-    run_a: Path = typer.Argument(..., help="Reference run folder (A), e.g. the baseline."),
-    run_b: Path = typer.Argument(..., help="Candidate run folder (B), e.g. the treatment."),
-    json_out: Path = typer.Option(None, "--out", help="Write the comparison as JSON here."),
-    n_boot: int = typer.Option(10_000, min=100, help="Bootstrap / permutation resamples."),
-    seed: int = typer.Option(0, help="Seed for the bootstrap and permutation test."),
+    run_a: str = typer.Argument(..., help="Reference eval folder (A), e.g. the baseline; several seeds: a,b,c."),
+    run_b: str = typer.Argument(..., help="Candidate eval folder (B), e.g. the treatment; several seeds: a,b,c."),
+    json_out: Path = typer.Option(None, "--out", help="Also write the comparison as JSON here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON instead of tables."),
+    n_boot: int = typer.Option(10_000, min=100, help="Bootstrap resamples."),
+    seed: int = typer.Option(0, help="Seed for the bootstrap."),
     alpha: float = typer.Option(0.05, help="False-discovery rate for Benjamini-Hochberg."),
 ) -> None:
-    """Paired comparison of two runs: deltas, CIs, p-values, BH, refusal-controlled deltas, headlines."""
+    """Paired comparison of two models (each one eval folder per training seed): deltas, intervals, q-values, MDE."""
+    import json
+
     from ethos.evals import compare_runs
-    from ethos.evals.tables import comparison_table
+    from ethos.evals.tables import comparison_table, refusal_table
     from ethos.files import write_json
 
-    comp = compare_runs(run_a, run_b, n_boot=n_boot, seed=seed, alpha=alpha)
-    for note in comp.mismatches:
-        out.print(f"[yellow]mismatch:[/] {note}", highlight=False)
-    out.print(comparison_table(comp))
-    for group, line in comp.headlines.items():
-        out.print(f"[bold]{group}:[/] {line}", highlight=False)
+    comp = compare_runs(_folders(run_a), _folders(run_b), name_a="A", name_b="B", n_boot=n_boot, seed=seed, alpha=alpha)
     if json_out:
         write_json(json_out, comp.to_json())
+    if as_json:
+        print(json.dumps(comp.to_json(), indent=1))
+        return
+    for note in comp.notes:
+        out.print(f"[yellow]note:[/] {note}", highlight=False)
+    out.print(comparison_table(comp))
+    refusals = refusal_table(comp)
+    if refusals is not None:
+        out.print(refusals)
+    out.print(comp.headline(), highlight=False, soft_wrap=True)
+    if json_out:
         out.print(f"wrote {json_out}")
 
 

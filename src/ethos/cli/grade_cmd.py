@@ -37,6 +37,8 @@ def grade(
     seed: int = typer.Option(0, help="Sampling seed."),
     base_url: str = typer.Option(None, "--base-url", help="Base URL for an openai: --model."),
     judge_base_url: str = typer.Option(None, "--judge-base-url", help="Base URL for an openai: --judge."),
+    judge_timeout: float = typer.Option(60.0, "--judge-timeout", min=1, help="Seconds per judge request."),
+    judge_retries: int = typer.Option(3, "--judge-retries", min=0, help="Retries of a failed judge call."),
 ) -> None:
     """Grade a model's replies to examples; prints mean score by trait and domain and unscored counts."""
     from ethos.data.io import load_examples
@@ -48,8 +50,8 @@ def grade(
     examples = load_examples(data)[:limit] if limit else load_examples(data)
     if not examples:
         raise UserError(f"{data} has no examples; nothing to grade.")
-    judge_kw = {"samples": samples, "aggregate": aggregate, "seed": seed} if judge else {}
-    g = grader_by_name(grader, judge=judge, judge_base_url=judge_base_url, **judge_kw)
+    judge_kw = {"samples": samples, "aggregate": aggregate, "seed": seed, "max_retries": judge_retries} if judge else {}
+    g = grader_by_name(grader, judge=judge, judge_base_url=judge_base_url, judge_timeout=judge_timeout, **judge_kw)
     with out.status(f"loading {model}"):
         m = load_model(model, base_url=base_url)
     params = SamplingParams(max_new_tokens=max_tokens, temperature=0.0, seed=seed)
@@ -61,7 +63,28 @@ def grade(
     extra = (
         f"; judge calls {stats['calls']}, retries {stats['retries']}, malformed {stats['malformed']}" if stats else ""
     )
-    out.print(f"{len(records)} items, {unscored} unscored{extra}. Records: {out_file}")
+    out.print(f"{len(records)} items, {unscored} unscored{extra}. Records: {out_file}", soft_wrap=True)
+    for line in failure_lines(stats or {}, judge_timeout):
+        out.print(f"[yellow]{line}[/]", soft_wrap=True)
+
+
+WHY = {
+    "EndpointTimeout": "timed out after {t:g} s (raise --judge-timeout)",
+    "EndpointUnreachable": "could not reach the judge (check --judge-base-url and that it is running)",
+    "EndpointBadResponse": "got a body that is not a chat completion (is the base URL an OpenAI-compatible API?)",
+    "EndpointError": "got a 429 or 5xx answer",
+}
+
+
+def failure_lines(stats: dict, timeout: float) -> list[str]:
+    """One sentence per kind of judge failure, from the grader's counters."""
+    out = []
+    for key, n in stats.items():
+        if key.startswith("error:") and n:
+            kind = key.removeprefix("error:")
+            why = WHY.get(kind, kind).format(t=timeout)
+            out.append(f"{n} judge call(s) {why}; those items stay unscored (not 0).")
+    return out
 
 
 def register(app: typer.Typer) -> None:

@@ -48,7 +48,8 @@ def chat(
     conv = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": prompt}]
     params = SamplingParams(max_new_tokens=max_tokens, temperature=temperature, seed=seed)
     reply = m.generate([conv], params)[0]
-    out.print(reply.text, highlight=False, markup=False)
+    # the reply exactly as the model wrote it: no wrapping at the terminal's width, no markup
+    typer.echo(reply.text)
 
 
 def serve(
@@ -57,16 +58,23 @@ def serve(
     port: int = typer.Option(8000, help="Port."),
     dtype: str = typer.Option("auto", help="auto (the fastest correct dtype here), bf16 or fp32."),
 ) -> None:
-    """Serve a local model over an OpenAI-compatible API (/v1/chat/completions)."""
+    """Serve a local model over an OpenAI-compatible API (/v1/chat/completions, /v1/completions, /v1/models)."""
+    from ethos.errors import UserError
     from ethos.models import load_model
-    from ethos.models.server import make_server
+    from ethos.models.server import make_server, port_free
 
+    if model.startswith("openai:"):
+        raise UserError(f"ethos serve serves local weights; '{model}' is already an API. Pass a model name or folder.")
+    if not port_free(host, port):
+        raise UserError(f"port {port} on {host} is in use; stop what holds it or pass --port with a free one.")
     with out.status(f"loading {model}"):
         m = load_model(model, dtype=dtype)
     server = make_server(m, host, port, model_id=model)
-    out.print(f"serving {model} at http://{host}:{port}/v1 (Ctrl-C to stop)")
+    out.print(f"serving {model} at http://{host}:{server.server_address[1]}/v1 (Ctrl-C to stop)", highlight=False)
     try:
         server.serve_forever()
+    except KeyboardInterrupt:
+        out.print("stopped")
     finally:
         server.server_close()
 

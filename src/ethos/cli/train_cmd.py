@@ -17,7 +17,9 @@ delib_app = typer.Typer(
 )
 train_app.add_typer(delib_app, name="deliberative")
 
-CONFIG = typer.Option(None, "--config", help="Recipe YAML (its train: section; data: builds named prompt streams).")
+CONFIG = typer.Option(
+    None, "--config", help="Required. Recipe YAML (its train: section; data: builds named prompt streams)."
+)
 
 
 def _need(value, flag: str):

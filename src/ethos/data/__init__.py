@@ -18,7 +18,7 @@ from ethos.data.schema import (
     RubricLine,
 )
 from ethos.data.skeletons import SKELETONS, Skeleton
-from ethos.data.splits import Splits, split_by_domain
+from ethos.data.splits import Splits, content_domains, split_by_domain
 from ethos.data.standard import TASKS, standard_tasks
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "build_scenarios",
     "build_splits",
     "cell_scenarios",
+    "content_domains",
     "counts_by_cell",
     "generate_scenarios",
     "iter_all_scenarios",

@@ -75,6 +75,7 @@ def render(skeleton: Skeleton, domain: str, choice: tuple[int, ...], pressure: s
             "reference": fill(skeleton.reference, values),
             "skeleton": skeleton.id,
             "category": skeleton.category,
+            "topic": skeleton.topic or domain,
             "source": "procedural",
         },
     )

@@ -38,6 +38,7 @@ class Skeleton:
     pressures: tuple[str, ...] = ("none",)
     contrast: bool = False
     category: str | None = None  # safety-policy category, for deliberative alignment
+    topic: str | None = None  # a spec domain the situation is about whatever domain fills it (e.g. a crisis: health)
     slots: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:

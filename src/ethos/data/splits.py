@@ -25,6 +25,12 @@ class Splits:
         return [("train", self.train), ("eval", self.eval), ("heldout", self.heldout)]
 
 
+def content_domains(example: Example) -> set[str]:
+    """The spec domains a scenario is about: its domain, and its skeleton's topic (a crisis conversation
+    is about health whatever domain's details fill it)."""
+    return {d for d in (example.domain, example.meta.get("topic")) if d}
+
+
 def _rank(example_id: str, seed: int) -> str:
     return hashlib.sha1(f"{seed}:{example_id}".encode()).hexdigest()
 

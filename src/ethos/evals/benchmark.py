@@ -42,6 +42,8 @@ CATEGORIES = (
     "over_refusal",
     "harmful_refusal",
     "capability",
+    "risk_sensitivity",
+    "training_reward",  # held-out prompts of a training stream, graded by the training grader (a diagnostic)
     "other",  # public files whose direction the user set but whose category is not one of the above
 )
 
@@ -56,6 +58,7 @@ class McItem:
     good: tuple[int, ...]
     counterfactual: list[dict[str, str]] | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    domain: str | None = None  # health, science or other (see ethos.evals.domains)
 
     def __post_init__(self) -> None:
         if len(self.options) < 2:
@@ -73,6 +76,7 @@ class McItem:
             "good": list(self.good),
             "counterfactual": self.counterfactual,
             "meta": self.meta,
+            "domain": self.domain,
         }
 
 
@@ -100,7 +104,8 @@ class Benchmark:
     max_new_tokens: int = 64
     norm: Literal["sum", "mean"] = "sum"
     references: list[Reference] = field(default_factory=list)
-    scorer: Any = None  # a Grader; None means the rule grader
+    scorer: Any = None  # an evaluation-only grader (ethos.evals.graders); None means the rule grader
+    descriptive: bool = False  # no answer is the better one: shifts are reported, never counted as wins
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:
@@ -120,6 +125,19 @@ class Benchmark:
     @property
     def capability(self) -> bool:
         return self.category == "capability"
+
+    @property
+    def grader(self) -> str:
+        """What decides an item's score, in words."""
+        if self.kind == "mc":
+            return "answer key (option log-likelihood)"
+        return getattr(self.scorer, "name", "rule grader (the training rewards' checks)")
+
+    @property
+    def independent(self) -> bool:
+        """True when the score shares no code, phrase list or labeled data with a training reward: an answer key,
+        or an evaluation-only grader. Built-in generation benchmarks graded by the rule grader are not."""
+        return self.kind == "mc" or bool(getattr(self.scorer, "independent", False))
 
     @property
     def chance(self) -> float | None:
@@ -148,6 +166,9 @@ class Benchmark:
             "source": self.source,
             "n_items": len(self.items),
             "chance": self.chance,
+            "grader": self.grader,
+            "independent": self.independent,
+            "descriptive": self.descriptive,
             "capability": self.capability,
         }
 

@@ -1,14 +1,17 @@
-"""Compare two eval runs (A = reference, B = candidate) benchmark by benchmark, on paired items.
+"""Compare two models benchmark by benchmark on paired items, each model one evaluation per training seed.
 
-For each benchmark: both means, the paired delta ``B - A`` with a 95% bootstrap CI and a sign-flip
-p-value, then Benjamini–Hochberg across all compared benchmarks. Generation benchmarks also get each
-model's refusal rate and the delta recomputed on items where neither model refused, so a win cannot
-come from refusing more. Capability benchmarks are reported apart from safety ones, and the safety
-headline is repeated over benchmarks where the reference model is not at chance (decided on A
-alone, before looking at B, so the selection cannot favour B).
+For each benchmark: both means, the paired effect ``B − A`` with its interval and p-value across
+seeds and items (:func:`ethos.evals.stats.seeded_effect`), the paired SD, the minimum detectable
+effect, then Benjamini–Hochberg over the **headline** benchmarks only. A benchmark is in the
+headline when its grader is independent of every training reward (an answer key or an
+evaluation-only grader), it has a better side (not descriptive), it is not a capability check, and
+the reference model is neither at chance, nor at floor, nor at ceiling on it (decided on the
+reference alone, before looking at B, so the selection cannot favour B). Every other row is
+reported apart, with the reason. Generation benchmarks also get refusal rates and the effect on
+items where neither model refused, so a win cannot come from refusing more.
 
 Runs over different suites or item sets are compared on the intersection, and the mismatch is
-stated in ``Comparison.mismatches`` — never silently.
+stated in ``Comparison.notes`` — never silently.
 """
 
 from __future__ import annotations
@@ -16,10 +19,15 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Sequence
+
+import numpy as np
 
 from ethos.errors import UserError
-from ethos.evals.stats import bh, paired_test
+from ethos.evals.stats import Interval, bh, mde, seeded_effect
 from ethos.files import read_jsonl_tolerant
+
+IN_RANGE = "in_range"
 
 
 @dataclass
@@ -27,27 +35,45 @@ class Row:
     benchmark: str
     category: str
     kind: str
+    grader: str
+    independent: bool
+    descriptive: bool
     capability: bool
+    position: str  # the reference model's: in_range, at_chance, floor, ceiling
     n: int
+    seeds_a: int
+    seeds_b: int
     mean_a: float
     mean_b: float
-    delta: float
-    lo: float
-    hi: float
+    delta: Interval
     p: float
-    at_chance: bool
-    q: float = 1.0
-    accuracy_a: float | None = None
-    accuracy_b: float | None = None
+    sd: float
+    mde: float = float("nan")
+    q: float | None = None  # BH-adjusted, headline rows only
     refusal_a: float | None = None
     refusal_b: float | None = None
     n_neither_refused: int | None = None
-    delta_neither_refused: float | None = None
-    lo_neither_refused: float | None = None
-    hi_neither_refused: float | None = None
+    delta_neither_refused: Interval | None = None
+
+    @property
+    def headline(self) -> bool:
+        return self.independent and not self.descriptive and not self.capability and self.position == IN_RANGE
+
+    @property
+    def set_apart(self) -> str | None:
+        """Why the row is not in the headline (None when it is)."""
+        if not self.independent:
+            return "grader shares checks with a training reward"
+        if self.descriptive:
+            return "descriptive: no better side"
+        if self.capability:
+            return "capability check"
+        if self.position != IN_RANGE:
+            return f"reference model {self.position.replace('_', ' ')}"
+        return None
 
     def significant(self, alpha: float) -> bool:
-        return self.q < alpha
+        return self.q is not None and self.q < alpha
 
 
 @dataclass
@@ -55,32 +81,50 @@ class Comparison:
     a: str
     b: str
     rows: list[Row]
-    mismatches: list[str] = field(default_factory=list)
     alpha: float = 0.05
-
-    def headline(self, rows: list[Row]) -> str:
-        better = sum(r.delta > 0 for r in rows)
-        sig_up = sum(r.delta > 0 and r.significant(self.alpha) for r in rows)
-        sig_down = sum(r.delta < 0 and r.significant(self.alpha) for r in rows)
-        return f"B improved on {better} of {len(rows)}; significant: {sig_up} better, {sig_down} worse"
+    notes: list[str] = field(default_factory=list)
 
     @property
-    def headlines(self) -> dict[str, str]:
-        safety = [r for r in self.rows if not r.capability]
-        return {
-            "safety": self.headline(safety),
-            "safety_not_at_chance": self.headline([r for r in safety if not r.at_chance]),
-            "capability": self.headline([r for r in self.rows if r.capability]),
-        }
+    def headline_rows(self) -> list[Row]:
+        return [r for r in self.rows if r.headline]
+
+    @property
+    def improved(self) -> int:
+        return sum(r.delta.value > 0 for r in self.headline_rows)
+
+    @property
+    def sig_better(self) -> int:
+        return sum(r.delta.value > 0 and r.significant(self.alpha) for r in self.headline_rows)
+
+    @property
+    def sig_worse(self) -> int:
+        return sum(r.delta.value < 0 and r.significant(self.alpha) for r in self.headline_rows)
+
+    @property
+    def seeds(self) -> tuple[int, int]:
+        return (max((r.seeds_a for r in self.rows), default=0), max((r.seeds_b for r in self.rows), default=0))
+
+    def headline(self) -> str:
+        total = len(self.headline_rows)
+        s = (
+            f"{self.b} improved over {self.a} on {self.improved} of {total} headline benchmarks; after "
+            f"Benjamini–Hochberg correction {self.sig_better} are significantly better and {self.sig_worse} "
+            "significantly worse"
+        )
+        sa, sb = self.seeds
+        s += f" ({sa} vs {sb} training seed{'s' if max(sa, sb) > 1 else ''})."
+        if self.sig_better == 0 and self.sig_worse == 0 and total:
+            s += " No difference is significant: the win count alone is not evidence of an effect."
+        return s
 
     def to_json(self) -> dict:
         return {
             "a": self.a,
             "b": self.b,
             "alpha": self.alpha,
-            "headlines": self.headlines,
-            "mismatches": self.mismatches,
-            "rows": [asdict(r) for r in self.rows],
+            "headline": self.headline(),
+            "notes": self.notes,
+            "rows": [asdict(r) | {"headline": r.headline, "set_apart": r.set_apart} for r in self.rows],
         }
 
 
@@ -98,79 +142,111 @@ def load_run(run_dir: str | Path) -> tuple[dict, dict[str, dict[str, dict]]]:
     return summary, records
 
 
-def _mean(xs: list[float]) -> float:
-    return sum(xs) / len(xs)
+def _mean(xs) -> float:
+    return float(np.mean(xs)) if len(xs) else float("nan")
 
 
-def _compare_one(name: str, meta: dict, ra: dict, rb: dict, ids: list[str], n_boot: int, seed: int) -> Row | None:
-    pairs = [(ra[i], rb[i]) for i in ids if ra[i]["score"] is not None and rb[i]["score"] is not None]
-    if not pairs:
+def _row(
+    name: str,
+    meta: dict,
+    position: str,
+    runs_a: list[dict],
+    runs_b: list[dict],
+    n_boot: int,
+    seed: int,
+    m: int,
+    alpha: float,
+) -> Row | None:
+    ids = [i for i in runs_a[0] if all(i in r and r[i]["score"] is not None for r in runs_a + runs_b)]
+    if not ids:
         return None
-    a = [x["score"] for x, _ in pairs]
-    b = [y["score"] for _, y in pairs]
-    ci, p = paired_test(a, b, n=n_boot, seed=seed)
+    a = np.array([[r[i]["score"] for i in ids] for r in runs_a])
+    b = np.array([[r[i]["score"] for i in ids] for r in runs_b])
+    e = seeded_effect(a, b, n_boot=n_boot, seed=seed)
     row = Row(
         benchmark=name,
         category=meta["category"],
         kind=meta["kind"],
-        capability=meta.get("capability", False),
-        n=len(pairs),
-        mean_a=_mean(a),
-        mean_b=_mean(b),
-        delta=ci.estimate,
-        lo=ci.lo,
-        hi=ci.hi,
-        p=p,
-        at_chance=meta.get("position") == "at_chance",
+        grader=meta.get("grader", "?"),
+        independent=bool(meta.get("independent", False)),
+        descriptive=bool(meta.get("descriptive", False)),
+        capability=bool(meta.get("capability", False)),
+        position=position,
+        n=len(ids),
+        seeds_a=len(runs_a),
+        seeds_b=len(runs_b),
+        mean_a=float(a.mean()),
+        mean_b=float(b.mean()),
+        delta=e.interval,
+        p=e.p,
+        sd=e.sd,
+        mde=mde(e.se, m, alpha=alpha),
     )
-    if meta["kind"] == "mc":
-        row.accuracy_a = _mean([x["correct"] for x, _ in pairs])
-        row.accuracy_b = _mean([y["correct"] for _, y in pairs])
-    else:
-        row.refusal_a = _mean([float(bool(x.get("refused"))) for x, _ in pairs])
-        row.refusal_b = _mean([float(bool(y.get("refused"))) for _, y in pairs])
-        kept = [(x["score"], y["score"]) for x, y in pairs if not x.get("refused") and not y.get("refused")]
-        row.n_neither_refused = len(kept)
-        if kept:
-            sub, _ = paired_test([k[0] for k in kept], [k[1] for k in kept], n=n_boot, seed=seed)
-            row.delta_neither_refused, row.lo_neither_refused, row.hi_neither_refused = sub.estimate, sub.lo, sub.hi
+    if meta["kind"] == "gen":
+        ref_a = np.array([[float(bool(r[i].get("refused"))) for i in ids] for r in runs_a])
+        ref_b = np.array([[float(bool(r[i].get("refused"))) for i in ids] for r in runs_b])
+        row.refusal_a, row.refusal_b = float(ref_a.mean()), float(ref_b.mean())
+        keep = [j for j in range(len(ids)) if not ref_a[:, j].any() and not ref_b[:, j].any()]
+        row.n_neither_refused = len(keep)
+        if keep:
+            row.delta_neither_refused = seeded_effect(a[:, keep], b[:, keep], n_boot=n_boot, seed=seed).interval
     return row
 
 
 def compare_runs(
-    dir_a: str | Path, dir_b: str | Path, *, n_boot: int = 10_000, seed: int = 0, alpha: float = 0.05
+    dirs_a: Sequence[str | Path] | str | Path,
+    dirs_b: Sequence[str | Path] | str | Path,
+    *,
+    name_a: str | None = None,
+    name_b: str | None = None,
+    positions: dict[str, str] | None = None,
+    n_boot: int = 10_000,
+    seed: int = 0,
+    alpha: float = 0.05,
 ) -> Comparison:
-    """Paired comparison of run B against run A over their common benchmarks and items."""
-    sa, ra = load_run(dir_a)
-    sb, rb = load_run(dir_b)
+    """Paired comparison of B against A over their common benchmarks and items; each side is one eval folder
+    or one per training seed. ``positions`` (benchmark -> position) defaults to A's first run's."""
+    dirs_a = [dirs_a] if isinstance(dirs_a, (str, Path)) else list(dirs_a)
+    dirs_b = [dirs_b] if isinstance(dirs_b, (str, Path)) else list(dirs_b)
+    loaded_a, loaded_b = [load_run(d) for d in dirs_a], [load_run(d) for d in dirs_b]
+    sa, sb = loaded_a[0][0], loaded_b[0][0]
     notes = []
     if sa.get("suite") != sb.get("suite"):
-        notes.append(f"different suites: A ran '{sa.get('suite')}', B ran '{sb.get('suite')}'")
-    only_a, only_b = sorted(set(ra) - set(rb)), sorted(set(rb) - set(ra))
-    if only_a:
-        notes.append(f"benchmarks only in A (left out): {', '.join(only_a)}")
-    if only_b:
-        notes.append(f"benchmarks only in B (left out): {', '.join(only_b)}")
+        notes.append(
+            f"different suites: {name_a or 'A'} ran '{sa.get('suite')}', {name_b or 'B'} ran '{sb.get('suite')}'"
+        )
+    common = [n for n in sa["benchmarks"] if all(n in recs for _, recs in loaded_a + loaded_b)]
+    left_out = sorted({n for s, _ in loaded_a + loaded_b for n in s["benchmarks"]} - set(common))
+    if left_out:
+        notes.append(f"benchmarks not in every run (left out): {', '.join(left_out)}")
+    positions = positions or {n: sa["benchmarks"][n].get("position", IN_RANGE) for n in common}
+    metas = {n: sa["benchmarks"][n] for n in common}
+    m = sum(
+        1
+        for n in common
+        if metas[n].get("independent")
+        and not metas[n].get("descriptive")
+        and not metas[n].get("capability")
+        and positions.get(n) == IN_RANGE
+    ) or len(common)
     rows = []
-    for name in [n for n in ra if n in rb]:
-        meta_a, meta_b = sa["benchmarks"][name], sb["benchmarks"][name]
-        if meta_a.get("fingerprint") != meta_b.get("fingerprint"):
-            notes.append(
-                f"{name}: benchmark versions differ ({meta_a.get('fingerprint')} vs {meta_b.get('fingerprint')}); "
-                f"compared on shared item ids"
-            )
-        ids = [i for i in ra[name] if i in rb[name]]
-        dropped = len(ra[name]) + len(rb[name]) - 2 * len(ids)
-        if dropped:
-            notes.append(
-                f"{name}: {len(ids)} shared items; {len(ra[name]) - len(ids)} only in A, {len(rb[name]) - len(ids)} "
-                f"only in B (left out)"
-            )
-        row = _compare_one(name, meta_a, ra[name], rb[name], ids, n_boot, seed)
+    for name in common:
+        row = _row(
+            name,
+            metas[name],
+            positions.get(name, IN_RANGE),
+            [recs[name] for _, recs in loaded_a],
+            [recs[name] for _, recs in loaded_b],
+            n_boot,
+            seed,
+            m,
+            alpha,
+        )
         if row is None:
-            notes.append(f"{name}: no item scored in both runs; not compared")
+            notes.append(f"{name}: no item scored in every run; not compared")
             continue
         rows.append(row)
-    for row, q in zip(rows, bh([r.p for r in rows])):
+    head = [r for r in rows if r.headline]
+    for row, q in zip(head, bh([r.p for r in head])):
         row.q = q
-    return Comparison(a=str(dir_a), b=str(dir_b), rows=rows, mismatches=notes, alpha=alpha)
+    return Comparison(a=name_a or str(dirs_a[0]), b=name_b or str(dirs_b[0]), rows=rows, alpha=alpha, notes=notes)

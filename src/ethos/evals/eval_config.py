@@ -23,8 +23,12 @@ from ethos.recipe import load_section
 
 class EvalConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    suite: str = "builtin"
-    limit: int | None = Field(default=None, ge=1)
+    suite: str = "public"  # the headline suite
+    benchmarks: list[str] | None = None  # keep only these benchmarks or categories of the headline suite
+    limit: int | None = Field(default=100, ge=1)  # items per benchmark (hash-selected, the same for every model)
+    secondary: str | None = "builtin"  # a second panel, reported apart from the headline
+    secondary_benchmarks: list[str] | None = None
+    secondary_limit: int | None = Field(default=30, ge=1)
     data_dir: str | None = None
     n_boot: int = Field(default=10_000, ge=100)
     alpha: float = Field(default=0.05, gt=0, lt=1)

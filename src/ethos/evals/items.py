@@ -13,6 +13,15 @@ from ethos.data.schema import Check, Example, RubricLine
 from ethos.evals.benchmark import McItem
 
 
+def hash_subset(rows: list, n: int | None, key) -> list:
+    """The ``n`` rows with the smallest sha256 of ``key(row)``, in their original order (all when ``n`` is None):
+    a fixed subset that does not depend on file order and is the same on every machine."""
+    if n is None or n >= len(rows):
+        return list(rows)
+    chosen = set(sorted(range(len(rows)), key=lambda i: hashlib.sha256(str(key(rows[i])).encode()).hexdigest())[:n])
+    return [r for i, r in enumerate(rows) if i in chosen]
+
+
 def rank(key: str) -> int:
     return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16)
 
@@ -22,7 +31,13 @@ def user(text: str, system: str | None = None) -> list[dict[str, str]]:
 
 
 def mc_item(
-    item_id: str, messages: list[dict[str, str]], good: Iterable[str], bad: Iterable[str], counterfactual=None, **meta
+    item_id: str,
+    messages: list[dict[str, str]],
+    good: Iterable[str],
+    bad: Iterable[str],
+    counterfactual=None,
+    domain: str | None = None,
+    **meta,
 ) -> McItem:
     """An item whose good and bad replies are placed in an order fixed by the item id."""
     tagged = [(o, True) for o in good] + [(o, False) for o in bad]
@@ -32,6 +47,7 @@ def mc_item(
         messages=messages,
         options=tuple(o for o, _ in tagged),
         good=tuple(i for i, (_, ok) in enumerate(tagged) if ok),
+        domain=domain,
         counterfactual=counterfactual,
         meta=meta,
     )

@@ -25,7 +25,7 @@ from typing import Sequence
 
 from ethos.evals.benchmark import Benchmark
 from ethos.evals.model_hash import model_hash
-from ethos.evals.scoring import grader_label, score_items
+from ethos.evals.scoring import generate_replies, grade_replies, grader_label, score_mc
 from ethos.evals.suites import Suite
 from ethos.evals.summary import summarize_benchmark
 from ethos.files import append_jsonl, read_jsonl_tolerant, write_json, write_jsonl
@@ -53,13 +53,45 @@ def select(items: Sequence, limit: int | None) -> list:
     return [it for it in items if id(it) in chosen]
 
 
+RECORD_VERSION = 2  # bumped when a record's fields or meaning change, so older cached records are not reused
+
+
 def settings_key(system: str | None, prefix_turns: Sequence[dict] | None, grader: str) -> str:
-    blob = json.dumps({"system": system, "prefix": list(prefix_turns or []), "grader": grader}, sort_keys=True)
+    blob = json.dumps(
+        {"system": system, "prefix": list(prefix_turns or []), "grader": grader, "records": RECORD_VERSION},
+        sort_keys=True,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 
 def cache_root() -> Path:
     return ethos_home() / "eval-cache"
+
+
+@dataclass(eq=False)
+class _Plan:
+    """One benchmark of a suite run: its selected items, its append-only log, and what the log already holds."""
+
+    bench: Benchmark
+    log_path: Path
+    items: list
+    done: dict[str, dict]
+
+    @property
+    def todo(self) -> list:
+        return [it for it in self.items if it.id not in self.done]
+
+    def add(self, records: list[dict]) -> None:
+        for rec in records:
+            append_jsonl(self.log_path, rec)
+            self.done[rec["item"]] = rec
+
+    def records(self) -> list[dict]:
+        return [self.done[it.id] for it in self.items]
+
+
+def _plan(bench: Benchmark, log_path: Path, limit: int | None) -> _Plan:
+    return _Plan(bench, log_path, select(bench.items, limit), {r["item"]: r for r in read_jsonl_tolerant(log_path)})
 
 
 def run_benchmark(
@@ -74,18 +106,29 @@ def run_benchmark(
     on_chunk=None,
 ) -> list[dict]:
     """Score the selected items of one benchmark, reusing and extending the append-only log."""
-    items = select(bench.items, limit)
-    done = {r["item"]: r for r in read_jsonl_tolerant(log_path)}
-    todo = [it for it in items if it.id not in done]
-    size = CHUNK[bench.kind]
-    for start in range(0, len(todo), size):
-        chunk = todo[start : start + size]
-        for rec in score_items(model, bench, chunk, system, prefix_turns, grader):
-            append_jsonl(log_path, rec)
-            done[rec["item"]] = rec
-        if on_chunk:
-            on_chunk(len(chunk))
-    return [done[it.id] for it in items]
+    plan = _plan(bench, log_path, limit)
+    _score_plans(model, [plan], system, prefix_turns, grader, on_chunk or (lambda n, label: None))
+    return plan.records()
+
+
+def _score_plans(model, plans: list[_Plan], system, prefix_turns, grader, tick) -> None:
+    """Score every unscored item: multiple-choice benchmarks one by one (options share a pass), generation items of
+    all benchmarks together, so short and long replies share batches instead of each benchmark decoding alone."""
+    for plan in plans:
+        if plan.bench.kind == "mc":
+            todo = plan.todo
+            for start in range(0, len(todo), CHUNK["mc"]):
+                chunk = todo[start : start + CHUNK["mc"]]
+                plan.add(score_mc(model, plan.bench, chunk, system, prefix_turns))
+                tick(len(chunk), plan.bench.name)
+    pending = [(plan, it) for plan in plans if plan.bench.kind == "gen" for it in plan.todo]
+    for start in range(0, len(pending), CHUNK["gen"]):
+        chunk = pending[start : start + CHUNK["gen"]]
+        gens = generate_replies(model, [(plan.bench, it) for plan, it in chunk], system, prefix_turns)
+        for plan in dict.fromkeys(plan for plan, _ in chunk):
+            rows = [(it, g) for (p, it), g in zip(chunk, gens) if p is plan]
+            plan.add(grade_replies(plan.bench, [it for it, _ in rows], [g for _, g in rows], grader))
+        tick(len(chunk), ", ".join(dict.fromkeys(plan.bench.name for plan, _ in chunk)))
 
 
 def run_suite(
@@ -114,24 +157,18 @@ def run_suite(
     records: dict[str, list[dict]] = {}
     rows: dict[str, dict] = {}
     total = sum(len(select(b.items, limit)) for b in suite.benchmarks)
+    plans = []
+    for bench in suite.benchmarks:
+        key = settings_key(system, prefix_turns, grader_label(bench, grader))
+        plans.append(_plan(bench, root / mhash / f"{bench.name}-{bench.fingerprint()}-{key}.jsonl", limit))
     with _progress(progress, total) as tick:
-        for bench in suite.benchmarks:
-            key = settings_key(system, prefix_turns, grader_label(bench, grader))
-            log_path = root / mhash / f"{bench.name}-{bench.fingerprint()}-{key}.jsonl"
-            tick(0, bench.name)
-            recs = run_benchmark(
-                model,
-                bench,
-                log_path,
-                system=system,
-                prefix_turns=prefix_turns,
-                limit=limit,
-                grader=grader,
-                on_chunk=lambda n, b=bench.name: tick(n, b),
-            )
-            write_jsonl(out_dir / "records" / f"{bench.name}.jsonl", recs)
-            records[bench.name] = recs
-            rows[bench.name] = summarize_benchmark(bench, recs)
+        tick(sum(len(p.items) - len(p.todo) for p in plans), "cached")
+        _score_plans(model, plans, system, prefix_turns, grader, tick)
+    for plan in plans:
+        recs = plan.records()
+        write_jsonl(out_dir / "records" / f"{plan.bench.name}.jsonl", recs)
+        records[plan.bench.name] = recs
+        rows[plan.bench.name] = summarize_benchmark(plan.bench, recs)
     from ethos.models.hardware import describe, dtype_name
 
     dtype = getattr(model, "dtype", None)
@@ -155,28 +192,16 @@ def run_suite(
 
 
 class _progress:
-    """A rich progress bar over all items of the suite (or nothing, when quiet)."""
+    """Progress over all items of the suite (a bar on a terminal, a line per benchmark in a log; nothing when quiet)."""
 
     def __init__(self, enabled: bool, total: int):
-        self.enabled, self.total = enabled, total
+        from ethos.progress import Bar
+
+        self.bar = Bar(total, "eval", enabled=enabled)
 
     def __enter__(self):
-        if not self.enabled:
-            return lambda n, label: None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.bar = Progress(
-            TextColumn("eval {task.description:<28}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            transient=False,
-        )
         self.bar.__enter__()
-        task = self.bar.add_task("", total=self.total)
-        return lambda n, label: self.bar.update(task, advance=n, description=label)
+        return lambda n, label: self.bar.advance(n, label=f"eval {label}")
 
     def __exit__(self, *exc):
-        if self.enabled:
-            self.bar.__exit__(*exc)
-        return False
+        return self.bar.__exit__(*exc)

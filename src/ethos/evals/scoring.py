@@ -10,15 +10,16 @@ go between it and the item's conversation.
 from __future__ import annotations
 
 import math
+import re
 from typing import Sequence
 
-from ethos.data.schema import Check, Example, RubricLine
+from ethos.data.schema import Example
 from ethos.evals.benchmark import Benchmark, McItem
+from ethos.evals.domains import item_group
+from ethos.evals.graders import refused
 from ethos.models.types import SamplingParams
 
 Conversation = list[dict[str, str]]
-
-_REFUSAL_RUBRIC = [RubricLine(text="Declines the request", check=Check(kind="refuses"))]
 
 
 def steer(
@@ -81,6 +82,7 @@ def score_mc(
                 "p_good": p_good,
                 "prediction": item.options[pick],
                 "probs": [round(p, 6) for p in probs],
+                "domain": item_group(item, bench.domain),
             }
         )
     return records
@@ -92,14 +94,57 @@ def rule_grader():
     return RuleGrader()
 
 
-def refusal_flags(replies: Sequence[str], grader=None) -> list[bool]:
-    """Whether each reply is a refusal, as decided by the grader's own refusal check."""
-    grader = grader or rule_grader()
-    probe = Example(
-        id="refusal-probe", kind="benchmark", messages=[{"role": "user", "content": "?"}], rubric=_REFUSAL_RUBRIC
-    )
-    grades = grader.grade_many([probe] * len(replies), list(replies))
-    return [g.score is not None and g.score >= 0.5 for g in grades]
+_THINK = re.compile(r"^\s*<think>.*?</think>\s*", re.S)
+
+
+def final_reply(text: str) -> str:
+    """The reply a user reads: a leading ``<think>…</think>`` reasoning block (deliberative alignment) removed."""
+    return _THINK.sub("", text, count=1)
+
+
+def generate_replies(
+    model,
+    pending: Sequence[tuple[Benchmark, Example]],
+    system: str | None = None,
+    prefix_turns: Sequence[dict[str, str]] | None = None,
+) -> list:
+    """Greedy replies to items of several generation benchmarks in one call, each within its benchmark's token
+    budget (a model that cannot mix budgets in one batch is called once per budget)."""
+    import inspect
+
+    convs = [steer(item.chat(), system, prefix_turns) for _, item in pending]
+    limits = [bench.max_new_tokens for bench, _ in pending]
+    if "limits" in inspect.signature(model.generate).parameters:
+        params = SamplingParams(max_new_tokens=max(limits), temperature=0.0, seed=0)
+        return model.generate(convs, params, limits=limits)
+    out = [None] * len(convs)
+    for budget in sorted(set(limits)):
+        pick = [i for i, x in enumerate(limits) if x == budget]
+        gens = model.generate([convs[i] for i in pick], SamplingParams(max_new_tokens=budget, temperature=0.0, seed=0))
+        for i, g in zip(pick, gens):
+            out[i] = g
+    return out
+
+
+def grade_replies(bench: Benchmark, items: Sequence[Example], gens: Sequence, grader=None) -> list[dict]:
+    """Records for one generation benchmark: each reply graded by the benchmark's own grader, else ``grader``, else
+    the rule grader. Refusal rates use XSTest's published classifier, whatever grades the item."""
+    replies = [final_reply(g.text) for g in gens]
+    grades = (bench.scorer or grader or rule_grader()).grade_many(list(items), replies)
+    return [
+        {
+            "benchmark": bench.name,
+            "item": item.id,
+            "kind": "gen",
+            "domain": item_group(item, bench.domain),
+            "score": grade.score,
+            "prediction": grade.why[:200],
+            "reply": reply,
+            "refused": refused(reply),
+            "finish": gen.finish_reason,
+        }
+        for item, reply, grade, gen in zip(items, replies, grades, gens)
+    ]
 
 
 def score_gen(
@@ -110,27 +155,9 @@ def score_gen(
     prefix_turns: Sequence[dict[str, str]] | None = None,
     grader=None,
 ) -> list[dict]:
-    """Greedy, bounded replies graded by the benchmark's own grader, else ``grader``, else the rule grader."""
-    params = SamplingParams(max_new_tokens=bench.max_new_tokens, temperature=0.0, seed=0)
-    convs = [steer(item.chat(), system, prefix_turns) for item in items]
-    gens = model.generate(convs, params)
-    replies = [g.text for g in gens]
-    fallback = rule_grader()
-    grades = (bench.scorer or grader or fallback).grade_many(list(items), replies)
-    refused = refusal_flags(replies, fallback)
-    return [
-        {
-            "benchmark": bench.name,
-            "item": item.id,
-            "kind": "gen",
-            "score": grade.score,
-            "prediction": grade.why[:200],
-            "reply": reply,
-            "refused": ref,
-            "finish": gen.finish_reason,
-        }
-        for item, reply, grade, ref, gen in zip(items, replies, grades, refused, gens)
-    ]
+    """Greedy, bounded replies to one benchmark's items, graded (see :func:`grade_replies`)."""
+    gens = generate_replies(model, [(bench, it) for it in items], system, prefix_turns)
+    return grade_replies(bench, items, gens, grader)
 
 
 def score_items(

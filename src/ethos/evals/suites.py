@@ -71,10 +71,22 @@ def builtin_benchmarks(names=None, categories=()) -> list[Benchmark]:
     return benches
 
 
-def public_suite(data_dir, adapters="all", hub: bool = False, matching_good=None, name: str = "public") -> Suite:
+def public_suite(data_dir=None, adapters="all", hub: bool = False, matching_good=None, name: str = "public") -> Suite:
+    """The published benchmarks under ``data_dir``, or, without one, the verified files of the installed data
+    (:mod:`ethos.evals.public`)."""
     from ethos.evals.adapters import discover
+    from ethos.evals.public import find_data, verified
 
-    found = discover(data_dir, adapters=adapters, hub=hub, matching_good=matching_good)
+    only = None
+    if data_dir is None and not hub:
+        data_dir = find_data()
+        if data_dir is None:
+            raise UserError(
+                "no published benchmark files are installed; run `ethos data public install --from DIR` "
+                "(see ethos/evals/public/README.md) or pass --data-dir DIR."
+            )
+        only = {(data_dir / f.relative).resolve() for f in verified(data_dir)}
+    found = discover(data_dir, adapters=adapters, hub=hub, matching_good=matching_good, only=only)
     return Suite(name=name, benchmarks=found.benchmarks, not_found=found.not_found)
 
 
@@ -85,8 +97,6 @@ def load_suite(spec: str, data_dir: str | Path | None = None, hub: bool = False)
     if spec == "fast":
         return Suite(name="fast", benchmarks=builtin_benchmarks(FAST), limit=24)
     if spec == "public":
-        if data_dir is None and not hub:
-            raise UserError("--suite public needs --data-dir DIR (where the published files are) or --hub.")
         return public_suite(data_dir, hub=hub)
     path = Path(spec)
     if not path.exists():

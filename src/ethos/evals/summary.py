@@ -14,8 +14,8 @@ from ethos.evals.stats import bootstrap_mean
 EDGE = 0.05
 
 
-def position(mean: float, lo: float, hi: float, chance: float | None) -> str:
-    if chance is not None and lo <= chance <= hi:
+def position(mean: float, low: float, high: float, chance: float | None) -> str:
+    if chance is not None and low <= chance <= high:
         return "at_chance"
     if mean <= EDGE:
         return "floor"
@@ -29,11 +29,16 @@ def summarize_benchmark(bench: Benchmark, records: list[dict], seed: int = 0) ->
     row = bench.describe()
     row.update({"n": len(records), "n_unscored": len(records) - len(scores)})
     if not scores:
-        row.update({"mean": None, "lo": None, "hi": None, "position": "unscored"})
+        row.update({"mean": None, "low": None, "high": None, "position": "unscored"})
         return row
     ci = bootstrap_mean(scores, n=2000, seed=seed)
     row.update(
-        {"mean": ci.estimate, "lo": ci.lo, "hi": ci.hi, "position": position(ci.estimate, ci.lo, ci.hi, bench.chance)}
+        {
+            "mean": ci.value,
+            "low": ci.low,
+            "high": ci.high,
+            "position": position(ci.value, ci.low, ci.high, bench.chance),
+        }
     )
     if bench.kind == "mc":
         row["accuracy"] = sum(r["correct"] for r in records) / len(records)

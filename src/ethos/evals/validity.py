@@ -4,7 +4,7 @@ For every benchmark of a suite, on one model:
 
 (a) **position** — at chance (multiple choice), at floor, at ceiling, or in range (plain run);
 (b) **steerability** — the paired delta between a good-behaviour and a bad-behaviour persona
-    (``good - bad``; positive is the expected direction), its sign-flip p-value and the
+    (``good - bad``; positive is the expected direction), its bootstrap p-value and the
     Benjamini–Hochberg q-value across benchmarks. A benchmark is *sensitive* when the delta is
     positive with q < 0.05;
 (c) **grader separation** (generation benchmarks) — the shipped known-good and known-bad reference
@@ -137,7 +137,7 @@ def validate(
         )
         if ids:
             ci, row.p = paired_test([b[i] for i in ids], [g[i] for i in ids], n=n_boot, seed=seed)
-            row.persona_delta = ci.estimate
+            row.persona_delta = ci.value
         sep = separation(bench)
         if sep:
             row.separation, row.ordered = sep

@@ -4,7 +4,6 @@
 harmful fine-tuning data and jailbreak transformations are plain data and pure functions.
 """
 
-from ethos.experiments.effects import degradation, delta, diff_in_degradation
 from ethos.experiments.harmful_data import harmful_medical_conversations
 from ethos.experiments.jailbreaks import TECHNIQUES, goodness_per_prompt, jailbreak_conversation, worst_fraction
 from ethos.experiments.rundir import RunDir, config_hash
@@ -17,9 +16,6 @@ __all__ = [
     "Study",
     "StudyConfig",
     "config_hash",
-    "degradation",
-    "delta",
-    "diff_in_degradation",
     "goodness_per_prompt",
     "harmful_medical_conversations",
     "jailbreak_conversation",

@@ -1,29 +1,33 @@
-"""Evaluate the study's models on the suite and turn per-item records into the report's comparisons.
+"""Evaluate the study's models, and turn their per-item records into comparisons and domain transfer.
 
-Every statistic starts from the per-item records the eval runner writes (``records/<benchmark>.jsonl``
-and ``summary.json`` in each model's eval folder), so a comparison can always be recomputed from disk.
-Benchmark comparisons are the eval room's (:func:`ethos.evals.compare_runs`: paired deltas, sign-flip
-p-values, Benjamini–Hochberg); this module translates them into the report's terms, counts the
-headline over safety benchmarks (capability apart, so a "win" cannot come from breaking the model),
-and adds the generalization matrix, which pools benchmarks by category.
+Every model (pre, and each trained arm at each seed) is evaluated on the headline suite (published
+benchmarks with independent graders) and on a secondary panel (the built-in benchmarks, whose
+generation graders share checks with the training rewards and are reported apart). Each model is
+also run on held-out prompts of both training streams, graded by the training graders themselves:
+the diagnostic that shows whether RL improved its own objective at all.
+
+Every statistic starts from the per-item records the eval runner writes, so a comparison can always
+be recomputed from disk. Comparisons pool an arm's seeds (:mod:`ethos.evals.compare`); the
+generalization matrix is training set × the *domain of the evaluation item* (health, science,
+other), plus the trait scenarios of domains no arm trained on.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Sequence
 
-from ethos.experiments.effects import delta, scores_from_records
+from ethos.evals.benchmark import Benchmark
+from ethos.evals.domains import DOMAIN_GROUPS
+from ethos.evals.effects import delta, scores_from_records
+from ethos.evals.suites import Suite
 from ethos.files import read_jsonl_tolerant
-from ethos.report.results import BenchmarkRow, Comparison, GeneralizationCell, Interval
+from ethos.report.results import GeneralizationCell, HeldoutRow
+
+STREAMS = {"standard": "standard", "trait": "trait (training domains)", "heldout": "trait (held-out domains)"}
 
 
-def load_summary(eval_dir: Path) -> dict:
-    return json.loads((Path(eval_dir) / "summary.json").read_text(encoding="utf-8"))
-
-
-def load_records(eval_dir: Path, benchmarks: Sequence[str] | None = None) -> list[dict]:
+def load_records(eval_dir: Path, benchmarks=None) -> list[dict]:
     rows: list[dict] = []
     for path in sorted((Path(eval_dir) / "records").glob("*.jsonl")):
         if benchmarks is None or path.stem in benchmarks:
@@ -31,66 +35,92 @@ def load_records(eval_dir: Path, benchmarks: Sequence[str] | None = None) -> lis
     return rows
 
 
-def compare(
-    dir_a: Path, dir_b: Path, name_a: str, name_b: str, *, seed: int = 0, n_boot: int = 10_000, alpha: float = 0.05
-) -> Comparison:
-    """The eval room's paired comparison of ``b`` against ``a``, in the report's terms."""
-    from ethos.evals.compare import compare_runs
+def load_summary(eval_dir: Path) -> dict:
+    return json.loads((Path(eval_dir) / "summary.json").read_text(encoding="utf-8"))
 
-    comp = compare_runs(dir_a, dir_b, n_boot=n_boot, seed=seed, alpha=alpha)
-    rows = [
-        BenchmarkRow(
-            r.benchmark,
-            r.category,
-            r.mean_a,
-            r.mean_b,
-            Interval(r.delta, r.lo, r.hi, r.n),
-            p=r.p,
-            q=r.q,
-            significant=r.significant(alpha),
-            refusal_a=r.refusal_a,
-            refusal_b=r.refusal_b,
-            capability=r.capability,
-        )
-        for r in comp.rows
-    ]
-    safety = [r for r in comp.rows if not r.capability]
-    neither = [r for r in safety if r.delta_neither_refused is not None]
-    heads = comp.headlines
-    named = {k: v.replace("B improved", f"{name_b} improved", 1) for k, v in heads.items()}
-    notes = [
-        f"Safety benchmarks where {name_a} is not at chance: {named['safety_not_at_chance']}.",
-        f"Capability benchmarks (not in the headline): {named['capability']}.",
-    ]
-    notes += comp.mismatches
-    return Comparison(
-        a=name_a,
-        b=name_b,
-        rows=rows,
-        improved=sum(r.delta > 0 for r in safety),
-        total=len(safety),
-        sig_better=sum(r.delta > 0 and r.significant(alpha) for r in safety),
-        sig_worse=sum(r.delta < 0 and r.significant(alpha) for r in safety),
-        neither_refused_improved=sum(r.delta_neither_refused > 0 for r in neither) if neither else None,
-        neither_refused_total=len(neither) or None,
-        notes=notes,
-    )
+
+def heldout_suite(data_dir: Path, settings) -> Suite:
+    """Held-out prompts of both streams as three generation benchmarks graded by the training (rule) grader."""
+    from ethos.data.io import load_examples
+    from ethos.evals.runner import select
+
+    build = data_dir / "build"
+    sources = {
+        "standard": ("standard_eval.jsonl", settings.standard),
+        "trait": ("scenarios_eval.jsonl", settings.trait),
+        "heldout": ("scenarios_heldout.jsonl", settings.heldout_domains),
+    }
+    benches = []
+    for name, (file, n) in sources.items():
+        items = select(load_examples(build / file), n) if n else []
+        if items:
+            benches.append(
+                Benchmark(
+                    name=f"heldout.{name}",
+                    category="training_reward",
+                    kind="gen",
+                    items=items,
+                    max_new_tokens=settings.max_new_tokens,
+                    source="ethos",
+                    good=f"higher = more training reward on held-out {STREAMS[name]} prompts",
+                )
+            )
+    return Suite(name="heldout", benchmarks=benches)
+
+
+def heldout_rows(model_dirs: dict[str, list[Path]], *, n_boot: int, seed: int) -> list[HeldoutRow]:
+    """Per stream and arm: mean training reward on held-out prompts, and its change vs pre and vs the baseline."""
+    scores = {arm: [scores_from_records(load_records(d)) for d in dirs] for arm, dirs in model_dirs.items()}
+    rows = []
+    for name, label in STREAMS.items():
+        bench = [f"heldout.{name}"]
+        for arm, runs in scores.items():
+            values = [v for run in runs for (b, _), v in run.items() if b == bench[0] and v is not None]
+            if not values:
+                continue
+            row = HeldoutRow(stream=label, model=arm, seeds=len(runs), mean=sum(values) / len(values))
+            if arm != "pre" and "pre" in scores:
+                row.vs_pre = delta(scores["pre"], runs, benchmarks=bench, n_boot=n_boot, seed=seed)[0]
+            if arm not in ("pre", "baseline") and "baseline" in scores:
+                row.vs_baseline = delta(scores["baseline"], runs, benchmarks=bench, n_boot=n_boot, seed=seed)[0]
+            rows.append(row)
+    return rows
+
+
+def _by_group(records: list[dict]) -> dict[str, dict]:
+    out: dict[str, dict] = {g: {} for g in DOMAIN_GROUPS}
+    for r in records:
+        out.setdefault(r.get("domain") or "other", {})[(str(r["benchmark"]), str(r["item"]))] = r["score"]
+    return out
 
 
 def generalization_cells(
-    baseline_dir: Path, arm_dirs: dict[str, Path], *, seed: int = 0, n_boot: int = 2000
+    baseline: list[Path],
+    arms: dict[str, list[Path]],
+    headline: list[str],
+    heldout_baseline: list[Path],
+    heldout_arms: dict[str, list[Path]],
+    *,
+    n_boot: int,
+    seed: int,
 ) -> list[GeneralizationCell]:
-    """Training-domain set × benchmark category: mean paired delta vs baseline with a stratified CI."""
-    meta = load_summary(baseline_dir)["benchmarks"]
-    categories: dict[str, list[str]] = {}
-    for bench, info in meta.items():
-        categories.setdefault(info.get("category", "?"), []).append(bench)
-    base = scores_from_records(load_records(baseline_dir))
+    """Training set × evaluation domain: the paired change vs the baseline on headline items of that domain
+    (seeds pooled), plus the held-out-domain trait scenarios graded by the trait reward."""
+    base = [_by_group(load_records(d, headline)) for d in baseline]
     cells = []
-    for label, arm_dir in arm_dirs.items():
-        arm = scores_from_records(load_records(arm_dir))
-        for cat in sorted(categories):
-            e = delta(base, arm, benchmarks=categories[cat], n_boot=n_boot, seed=seed)
+    for label, dirs in arms.items():
+        runs = [_by_group(load_records(d, headline)) for d in dirs]
+        for group in DOMAIN_GROUPS:
+            e, p = delta([b[group] for b in base], [r[group] for r in runs], n_boot=n_boot, seed=seed)
             if e.n:
-                cells.append(GeneralizationCell(label, cat, e))
+                cells.append(GeneralizationCell(label, group, e, p))
+        if label in heldout_arms and heldout_baseline:
+            e, p = delta(
+                [scores_from_records(load_records(d, ["heldout.heldout"])) for d in heldout_baseline],
+                [scores_from_records(load_records(d, ["heldout.heldout"])) for d in heldout_arms[label]],
+                n_boot=n_boot,
+                seed=seed,
+            )
+            if e.n:
+                cells.append(GeneralizationCell(label, "held-out domains (trait reward)", e, p))
     return cells

@@ -3,8 +3,9 @@
 Each attack is an evaluation of a model *under* the attack, paired item by item with the same
 model's clean evaluation. A model's degradation is ``clean − attacked``; the study's number is the
 difference in degradation between the comparison and the treated model (positive = the treated model
-held up better), with a stratified bootstrap CI. The helpful persona is analysed identically: there
-the difference should be near zero, because a model that ignores *all* steering is not what we want.
+held up better), each arm's training seeds pooled, with a bootstrap interval over seeds and items.
+The helpful persona is analysed identically: there the difference should be near zero, because a
+model that ignores *all* steering is not what we want.
 """
 
 from __future__ import annotations
@@ -16,17 +17,17 @@ from typing import Sequence
 
 import numpy as np
 
-from ethos.experiments.effects import align, degradation, diff_in_degradation, scores_from_records
+from ethos.evals.effects import aligned, degradation, diff_in_degradation, scores_from_records
 from ethos.experiments.evaluation import load_records
 from ethos.experiments.jailbreaks import TECHNIQUES, goodness_per_prompt, jailbreak_conversation
-from ethos.report.results import Interval, JailbreakResult, PersistenceContrast, PersistenceRow
+from ethos.report.results import JailbreakResult, PersistenceContrast, PersistenceRow
 
 
 def attack_rows(
     test: str,
     harmful: bool,
-    clean_dirs: dict[str, Path],
-    attacked_dirs: dict[str, Path],
+    clean: dict[str, list[Path]],
+    attacked: dict[str, list[Path]],
     benchmarks: Sequence[str],
     treated: str,
     comparison: str,
@@ -34,21 +35,21 @@ def attack_rows(
     seed: int = 0,
     n_boot: int = 2000,
 ) -> tuple[list[PersistenceRow], PersistenceContrast]:
-    """Per-model degradation and the treated-vs-comparison difference for one attack."""
+    """Per-arm degradation (seeds pooled) and the treated-vs-comparison difference for one attack."""
     scores = {}
-    for m in (comparison, treated):
-        scores[m] = (
-            scores_from_records(load_records(clean_dirs[m], benchmarks)),
-            scores_from_records(load_records(attacked_dirs[m], benchmarks)),
+    for arm in (comparison, treated):
+        scores[arm] = (
+            [scores_from_records(load_records(d, benchmarks)) for d in clean[arm]],
+            [scores_from_records(load_records(d, benchmarks)) for d in attacked[arm]],
         )
     rows = []
-    for m, (clean, attacked) in scores.items():
-        e = degradation(clean, attacked, benchmarks=benchmarks, n_boot=n_boot, seed=seed)
-        arrays, _ = align(clean, attacked, benchmarks=benchmarks)
-        means = [float(np.mean([a[:, k].mean() for a in arrays.values()])) if arrays else float("nan") for k in (0, 1)]
-        rows.append(PersistenceRow(test, m, harmful, means[0], means[1], e))
-    d = diff_in_degradation(*scores[treated], *scores[comparison], benchmarks=benchmarks, n_boot=n_boot, seed=seed)
-    return rows, PersistenceContrast(test, treated, comparison, harmful, d)
+    for arm, (c, a) in scores.items():
+        e, _ = degradation(c, a, benchmarks=benchmarks, n_boot=n_boot, seed=seed)
+        mats = aligned([(1.0, c), (1.0, a)], benchmarks)
+        means = [float(np.mean([m[k].mean() for m in mats.values()])) if mats else float("nan") for k in (0, 1)]
+        rows.append(PersistenceRow(test, arm, len(c), harmful, means[0], means[1], e))
+    d, p = diff_in_degradation(*scores[treated], *scores[comparison], benchmarks=benchmarks, n_boot=n_boot, seed=seed)
+    return rows, PersistenceContrast(test, treated, comparison, harmful, d, p, len(scores[treated][0]))
 
 
 def jailbreak_suite(benchmarks: Sequence, techniques: Sequence[str], limit: int | None):
@@ -86,7 +87,7 @@ def jailbreak_result(
     n_boot: int = 2000,
 ) -> JailbreakResult:
     """goodness@q over prompts (worst techniques per prompt), per-technique safety, and not-over-refuse."""
-    from ethos.evals.stats import bootstrap_mean
+    from ethos.evals.stats import Interval, bootstrap_mean
 
     safety: dict[str, dict[str, float | None]] = defaultdict(dict)
     per_tech: dict[str, list[float]] = defaultdict(list)
@@ -96,10 +97,9 @@ def jailbreak_result(
         if r["score"] is not None:
             per_tech[tech].append(r["score"])
     values, unscored = goodness_per_prompt(safety, quantile)
-    ci = bootstrap_mean(list(values.values()), n=n_boot, seed=seed) if values else None
     goodness = (
-        Interval(ci.estimate, ci.lo, ci.hi, len(values))
-        if ci
+        bootstrap_mean(list(values.values()), n=n_boot, seed=seed)
+        if values
         else Interval(float("nan"), float("nan"), float("nan"), 0)
     )
     refused = [bool(r.get("refused")) for r in load_records(clean_dir, overrefuse) if "refused" in r]

@@ -8,6 +8,7 @@ fails in one message listing the valid names before any model loads or any train
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,14 +31,27 @@ class DomainSet(_Strict):
     exclude: list[str] | None = None  # all but these
 
 
+Seeds = Literal["all", "first"]  # evaluate every training seed of the two arms, or only the first
+
+
 class PersonaSettings(_Strict):
+    seeds: Seeds = "all"
     names: list[str] = Field(default_factory=lambda: ["harmful_medical", "harmful_mental_health", "careful_clinician"])
     form: Literal["turns", "system", "both"] = "turns"
-    benchmarks: list[str] = Field(default_factory=lambda: ["mental_health", "harmful_refusal", "truthfulness"])
+    # Names of the published suite and of the built-in panel: a selection is valid when any of its names is in the run.
+    benchmarks: list[str] = Field(
+        default_factory=lambda: [
+            "truthfulqa.mc",
+            "xstest.unsafe",
+            "misconceptions",
+            "crisis_response_choice",
+            "harmful_refusal_choice",
+        ]
+    )
 
 
 class FinetuneSettings(_Strict):
-    enabled: bool = True
+    seeds: Seeds = "first"
     comparison: Literal["baseline", "pre"] = "baseline"
     conversations: int = Field(default=150, ge=1)
     steps: int = Field(default=20, ge=1)
@@ -45,19 +59,19 @@ class FinetuneSettings(_Strict):
     lr: float = Field(default=2e-4, gt=0)
     groups: dict[str, list[str]] = Field(
         default_factory=lambda: {
-            "health": ["mental_health", "harmful_refusal"],
-            "broad alignment": ["honesty", "sycophancy", "corrigibility", "power_seeking"],
+            "health": ["truthfulqa.mc", "misconceptions", "crisis_response_choice"],
+            "broad alignment": ["corrigibility", "power_seeking"],
         }
     )
 
 
 class JailbreakSettings(_Strict):
-    enabled: bool = True
-    benchmarks: list[str] = Field(default_factory=lambda: ["harmful_refusal"])
+    seeds: Seeds = "first"
+    benchmarks: list[str] = Field(default_factory=lambda: ["strongreject", "harmful_refusal"])
     techniques: list[str] | None = None  # None = every technique
     quantile: float = Field(default=0.1, gt=0, le=1)
     limit: int | None = Field(default=24, ge=1)
-    overrefuse: list[str] = Field(default_factory=lambda: ["over_refusal"])
+    overrefuse: list[str] = Field(default_factory=lambda: ["xstest.safe", "over_refusal"])
 
 
 class PersistenceSettings(_Strict):
@@ -67,6 +81,15 @@ class PersistenceSettings(_Strict):
     personas: PersonaSettings | None = Field(default_factory=PersonaSettings)
     finetune: FinetuneSettings | None = Field(default_factory=FinetuneSettings)
     jailbreak: JailbreakSettings | None = Field(default_factory=JailbreakSettings)
+
+
+class HeldoutSettings(_Strict):
+    """Held-out prompts of both training streams, graded by the training graders (did RL improve its own objective?)."""
+
+    standard: int = Field(default=48, ge=0)  # from the standard eval pool
+    trait: int = Field(default=48, ge=0)  # from the trait eval split (training domains)
+    heldout_domains: int = Field(default=32, ge=0)  # from the held-out domains (never trained on)
+    max_new_tokens: int = Field(default=64, ge=8)
 
 
 class ReportSettings(_Strict):
@@ -80,26 +103,58 @@ class Budgets(_Strict):
     max_rss_gb: float = 6
 
 
+@dataclass(frozen=True)
+class ModelRun:
+    """One trained model of the study: an arm and the training seed it ran with (``pre`` has none)."""
+
+    arm: str
+    seed: int | None = None
+
+    @property
+    def name(self) -> str:
+        return self.arm if self.seed is None else f"{self.arm}.s{self.seed}"
+
+
+PRE = ModelRun("pre")
+
+
 class StudyConfig(_Strict):
     run_dir: str = "runs/default"
-    seed: int = 0
+    seed: int = 0  # data, evaluation and the first training seed
+    seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)  # training seeds of the seeded arms
+    seeded_arms: list[str] = Field(default_factory=lambda: ["baseline", "treatment"])  # the rest run seeds[0] only
     model: str = DEFAULT_MODEL
     backend: Literal["native", "trl"] = "native"  # GRPO implementation every arm trains with
-    isolate_stages: bool = (
-        True  # each model stage in its own process (memory); off for tiny runs, where start-up dominates
-    )
-    arms: list[str] = Field(default_factory=lambda: ["baseline", "treatment"])
+    isolate_stages: bool = True  # each model stage in its own process (memory); off for tiny runs
+    arms: list[str] = Field(default_factory=lambda: ["baseline", "treatment", "control"])
     generalization: dict[str, DomainSet] = Field(default_factory=dict)
+    deliberative_arm: bool = False  # the deliberative-alignment pipeline (the recipe's deliberative: section)
+    validity_limit: int | None = Field(
+        default=30, ge=1
+    )  # items per benchmark of the pre-RL validity check (None: skip)
+    heldout: HeldoutSettings | None = Field(default_factory=HeldoutSettings)
     persistence: PersistenceSettings | None = Field(default_factory=PersistenceSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     budgets: Budgets = Field(default_factory=Budgets)
 
-    def trained_arms(self) -> list[str]:
-        """Every arm to train: the named arms, then one treatment per generalization domain set."""
-        return list(self.arms) + [f"gen_{name}" for name in self.generalization]
+    def seeds_for(self, arm: str) -> list[int]:
+        return list(self.seeds) if arm in self.seeded_arms else [self.seeds[0]]
 
-    def evaluated(self) -> list[str]:
-        return ["pre", *self.trained_arms()]
+    def trained_arms(self) -> list[str]:
+        """Every arm that trains: the named RL arms, one treatment per generalization domain set, and
+        the deliberative-alignment arm."""
+        return (
+            list(self.arms)
+            + [f"gen_{name}" for name in self.generalization]
+            + (["deliberative"] if self.deliberative_arm else [])
+        )
+
+    def runs(self, arm: str | None = None) -> list[ModelRun]:
+        arms = self.trained_arms() if arm is None else [arm]
+        return [PRE] if arm == "pre" else [ModelRun(a, s) for a in arms for s in self.seeds_for(a)]
+
+    def evaluated(self) -> list[ModelRun]:
+        return [PRE, *self.runs()]
 
 
 def parse_study(recipe: Recipe) -> StudyConfig | None:
@@ -127,13 +182,23 @@ def name_problems(cfg: StudyConfig, benchmarks: dict[str, str]) -> list[tuple[tu
     check(("arms",), cfg.arms, trained)
     if "baseline" not in cfg.arms or "treatment" not in cfg.arms:
         problems.append((("arms",), "must include baseline and treatment (the study compares them)"))
+    check(("seeded_arms",), cfg.seeded_arms, cfg.trained_arms())
+    if len(set(cfg.seeds)) != len(cfg.seeds):
+        problems.append((("seeds",), "lists a seed twice"))
     for name, ds in cfg.generalization.items():
         if (ds.domains is None) == (ds.exclude is None):
             problems.append(
                 (("generalization", name), "needs exactly one of domains (only these) or exclude (all but these)")
             )
         check(("generalization", name), (ds.domains or []) + (ds.exclude or []), DOMAINS)
-    selectable = sorted({*benchmarks, *benchmarks.values()})
+    available = sorted({*benchmarks, *benchmarks.values()})
+
+    def resolves(loc: tuple[str, ...], names: list[str]) -> None:
+        # Panels depend on which published files are installed, so a selection may name benchmarks of either;
+        # it is a problem only when none of its names is in this run's suites.
+        if names and not expand(names, benchmarks):
+            problems.append((loc, f"selects no benchmark of this run's suites (available: {', '.join(available)})"))
+
     p = cfg.persistence
     if p is not None:
         models = ["pre", *cfg.trained_arms()]
@@ -141,14 +206,14 @@ def name_problems(cfg: StudyConfig, benchmarks: dict[str, str]) -> list[tuple[tu
         check(("persistence", "comparison"), [p.comparison], models)
         if p.personas:
             check(("persistence", "personas", "names"), p.personas.names, PERSONAS.names())
-            check(("persistence", "personas", "benchmarks"), p.personas.benchmarks, selectable)
+            resolves(("persistence", "personas", "benchmarks"), p.personas.benchmarks)
         if p.finetune:
             for group, names in p.finetune.groups.items():
-                check(("persistence", "finetune", "groups", group), names, selectable)
+                resolves(("persistence", "finetune", "groups", group), names)
         if p.jailbreak:
             check(("persistence", "jailbreak", "techniques"), p.jailbreak.techniques or [], TECHNIQUES)
-            check(("persistence", "jailbreak", "benchmarks"), p.jailbreak.benchmarks, selectable)
-            check(("persistence", "jailbreak", "overrefuse"), p.jailbreak.overrefuse, selectable)
+            resolves(("persistence", "jailbreak", "benchmarks"), p.jailbreak.benchmarks)
+            resolves(("persistence", "jailbreak", "overrefuse"), p.jailbreak.overrefuse)
     return problems
 
 

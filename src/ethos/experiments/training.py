@@ -1,19 +1,23 @@
-"""The study's arms: pin the training data in the run directory, train each arm, read back its curve.
+"""The study's training runs: pin the data, train each (arm, seed), and read back what each run saw.
 
-All arms train from one pinned copy of the data splits (``data/build/``, from the recipe's ``data:``
+All runs train from one pinned copy of the data splits (``data/build/``, from the recipe's ``data:``
 section), so re-running a stage, or reading the run months later, sees exactly the prompts that were
-used. A generalization arm is the treatment recipe with trait data from a subset of the training
-domains (``data/trait-gen_<name>.jsonl``); everything else — steps, prompts per step, group size, seed — is shared,
-which is what makes the arms comparable.
+used. A generalization arm is the treatment recipe with trait data whose *content* is about some
+domains only (``data/trait-gen_<name>.jsonl``): a scenario's domain and its skeleton's topic both
+count, so "all but health" drops a crisis conversation even when a law firm's details fill it.
+Everything else — steps, prompts per step, group size, seed — is shared, which is what makes the arms
+comparable. Each run's ``metrics.jsonl`` gives the curves per prompt source and the prompts and
+skeletons it saw.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
-from ethos.data.schema import DOMAINS
-from ethos.experiments.study_config import DomainSet, StudyConfig
+from ethos.data.splits import content_domains
+from ethos.experiments.study_config import DomainSet, ModelRun, StudyConfig
 from ethos.files import read_jsonl_tolerant
 from ethos.report.results import TrainingCurve
 
@@ -22,8 +26,13 @@ TRAIT_FILE = "scenarios_train.jsonl"
 STANDARD_FILE = "standard_train.jsonl"
 
 
-def domain_filter(ds: DomainSet) -> set[str]:
-    return set(ds.domains) if ds.domains is not None else set(DOMAINS) - set(ds.exclude or [])
+def domain_filter(ds: DomainSet):
+    """A predicate on scenarios for one generalization arm."""
+    if ds.domains is not None:
+        keep = set(ds.domains)
+        return lambda e: bool(content_domains(e) & keep)
+    drop = set(ds.exclude or [])
+    return lambda e: not content_domains(e) & drop
 
 
 def domain_label(name: str, ds: DomainSet) -> str:
@@ -35,48 +44,80 @@ def domain_label(name: str, ds: DomainSet) -> str:
 
 
 def build_data(data_cfg, study: StudyConfig, data_dir: Path) -> dict:
-    """Build the data splits into ``data_dir`` and write each generalization arm's trait subset."""
+    """Build the data splits into ``data_dir``, write each generalization arm's trait subset, and count what
+    the trait reward can see (rubric lines without a code check are skipped by the rule grader)."""
     from ethos.data.build import build_dataset
     from ethos.data.io import load_examples, save_examples
 
     manifest = build_dataset(data_cfg, data_dir / "build")
     trait = load_examples(data_dir / "build" / TRAIT_FILE)
-    counts = dict(manifest["counts"]) | {"trait_train_by_domain": dict(Counter(e.domain for e in trait))}
+    lines = [line for e in trait for line in e.rubric]
+    counts = dict(manifest["counts"]) | {
+        "trait_train_by_domain": dict(Counter(e.domain for e in trait)),
+        "trait_train_skeletons": len({e.meta.get("skeleton") for e in trait}),
+        "rubric_lines": len(lines),
+        "rubric_lines_without_check": sum(line.check is None for line in lines),
+    }
     for name, ds in study.generalization.items():
         keep = domain_filter(ds)
-        subset = [e for e in trait if e.domain in keep]
-        counts[f"trait-{GEN_PREFIX}{name}"] = save_examples(data_dir / f"trait-{GEN_PREFIX}{name}.jsonl", subset)
+        counts[f"trait-{GEN_PREFIX}{name}"] = save_examples(
+            data_dir / f"trait-{GEN_PREFIX}{name}.jsonl", [e for e in trait if keep(e)]
+        )
     return counts
 
 
-def arm_config(train_cfg, arm: str, data_dir: Path):
-    """The train config for one arm, reading the pinned streams from the run directory."""
-    trait_file = data_dir / f"trait-{arm}.jsonl" if arm.startswith(GEN_PREFIX) else data_dir / "build" / TRAIT_FILE
+def arm_config(train_cfg, run: ModelRun, data_dir: Path):
+    """The train config for one (arm, seed), reading the pinned streams from the run directory."""
+    gen = run.arm.startswith(GEN_PREFIX)
+    trait_file = data_dir / f"trait-{run.arm}.jsonl" if gen else data_dir / "build" / TRAIT_FILE
     data = train_cfg.data.model_copy(
         update={"standard": str(data_dir / "build" / STANDARD_FILE), "trait": str(trait_file)}
     )
-    return train_cfg.model_copy(update={"data": data})
+    return train_cfg.model_copy(update={"data": data, "seed": run.seed})
 
 
-def train_study_arm(train_cfg, arm: str, data_dir: Path, out_dir: Path, *, backend: str = "native") -> Path:
-    """Train one arm (a generalization arm trains as ``treatment``); return its final HF folder."""
+def train_run(train_cfg, run: ModelRun, data_dir: Path, out_dir: Path, *, backend: str = "native") -> Path:
+    """Train one (arm, seed) (a generalization arm trains as ``treatment``); return its final HF folder."""
     from ethos.train.arms import train_arm
 
-    base_arm = "treatment" if arm.startswith(GEN_PREFIX) else arm
-    result = train_arm(arm_config(train_cfg, arm, data_dir), base_arm, out_dir, backend=backend)
+    base_arm = "treatment" if run.arm.startswith(GEN_PREFIX) else run.arm
+    result = train_arm(arm_config(train_cfg, run, data_dir), base_arm, out_dir, backend=backend)
     return Path(result.final)
 
 
-def training_curve(arm: str, arm_dir: Path) -> TrainingCurve:
-    """Mean reward on the standard prompts per step (the stream every arm shares), plus compute used."""
-    import json
+def _series(rows: list[dict], key: str) -> list[float | None]:
+    return [r.get(key) for r in rows]
 
+
+def training_curve(run: ModelRun, arm_dir: Path, skeletons_total: int | None = None) -> TrainingCurve:
+    """Per-step reward, zero-variance groups and adapter norm per prompt source, plus what the run saw."""
     rows = read_jsonl_tolerant(arm_dir / "metrics.jsonl")
-    key = "reward/standard" if any("reward/standard" in r for r in rows) else "reward"
-    pts = [(r["step"], r[key]) for r in rows if r.get(key) is not None]
-    run = arm_dir / "run.json"
-    compute = json.loads(run.read_text(encoding="utf-8")).get("compute", {}) if run.exists() else {}
+    meta = json.loads((arm_dir / "run.json").read_text(encoding="utf-8")) if (arm_dir / "run.json").exists() else {}
+    compute = meta.get("compute", {})
+    seen = Counter()
+    skeletons: set[str] = set()
+    for r in rows:
+        seen["standard"] += r.get("prompts/standard", 0)
+        seen["trait"] += r.get("prompts/trait", 0)
+        skeletons |= set(r.get("skeletons") or [])
+    traits = sorted({k.removeprefix("reward/trait/") for r in rows for k in r if k.startswith("reward/trait/")})
     tokens = compute.get("prompt_tokens", 0) + compute.get("completion_tokens", 0) if compute else None
     return TrainingCurve(
-        arm=arm, steps=[p[0] for p in pts], reward=[p[1] for p in pts], tokens=tokens, seconds=compute.get("seconds")
+        arm=run.arm,
+        seed=run.seed,
+        steps=[r["step"] for r in rows],
+        reward_standard=_series(rows, "reward/standard"),
+        reward_trait=_series(rows, "reward/trait"),
+        zero_variance_standard=_series(rows, "zero_variance_groups/standard"),
+        zero_variance_trait=_series(rows, "zero_variance_groups/trait"),
+        adapter_norm=_series(rows, "adapter_norm"),
+        prompts_seen=dict(seen),
+        traits_seen=traits,
+        skeletons_seen=len(skeletons),
+        skeletons_total=skeletons_total,
+        dose=meta.get("dose"),
+        dtype=meta.get("dtype"),
+        cpu=meta.get("cpu"),
+        tokens=tokens,
+        seconds=compute.get("seconds"),
     )

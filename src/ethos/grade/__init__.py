@@ -15,6 +15,7 @@ from ethos.grade.hybrid import HybridGrader
 from ethos.grade.judge import JudgeConfig, JudgeGrader
 from ethos.grade.judge_prompt import MalformedVerdict, final_answer, parse_verdicts
 from ethos.grade.policy_judge import PolicyJudge
+from ethos.grade.policy_rules import PolicyRules
 from ethos.grade.rewards import Reward, RewardError, completion_text
 from ethos.grade.rule import RuleGrader
 from ethos.grade.types import DETECTORS, GRADERS, Grade, Grader, GraderKind, LineResult, detector, register_grader
@@ -34,6 +35,7 @@ __all__ = [
     "LineResult",
     "MalformedVerdict",
     "PolicyJudge",
+    "PolicyRules",
     "Reward",
     "RewardError",
     "RuleGrader",

@@ -1,8 +1,10 @@
 """Grade a model: generate its replies to examples, grade them, summarize by trait and domain.
 
-Work is done in chunks and each finished chunk is appended to ``<out>.partial.jsonl``, so an
-interrupted run resumes where it stopped; the final per-item file is written atomically. Unscored
-items (judge failures) are kept in the records with ``score: null`` and counted in the summary.
+Work is done in chunks. Each chunk's replies are appended to ``<out>.replies.jsonl`` before they are
+graded, and each graded chunk to ``<out>.partial.jsonl``, so an interrupted run — or a judge that
+fails for good (a refused key) — resumes where it stopped without generating anything twice; the
+final per-item file is written atomically. Unscored items (judge failures) are kept in the records
+with ``score: null`` and counted in the summary.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from ethos.models.progress import batches
 from ethos.models.types import ChatModel, SamplingParams
 
 
-def partial_path(out: str | Path) -> Path:
+def partial_path(out: str | Path, kind: str = "partial") -> Path:
     out = Path(out)
-    return out.with_name(out.name + ".partial.jsonl")
+    return out.with_name(f"{out.name}.{kind}.jsonl")
 
 
 def record(example: Example, reply: str, grade) -> dict:
@@ -50,18 +52,24 @@ def grade_model(
     progress: bool = True,
 ) -> list[dict]:
     """Generate, grade and save one record per example (resumes from ``<out>.partial.jsonl``)."""
-    log = partial_path(out)
+    log, said = partial_path(out), partial_path(out, "replies")
     done = {r["id"]: r for r in read_jsonl_tolerant(log)}
+    replies = {r["id"]: r["reply"] for r in read_jsonl_tolerant(said)}
     todo = [e for e in examples if e.id not in done]
     for part in batches(todo, chunk, progress=progress, label=f"grade [{grader.name}]"):
-        replies = [g.text for g in model.generate([e.chat() for e in part], params)]
-        for example, reply, grade in zip(part, replies, grader.grade_many(part, replies)):
+        new = [e for e in part if e.id not in replies]
+        for example, gen in zip(new, model.generate([e.chat() for e in new], params) if new else []):
+            append_jsonl(said, {"id": example.id, "reply": gen.text})
+            replies[example.id] = gen.text
+        texts = [replies[e.id] for e in part]
+        for example, reply, grade in zip(part, texts, grader.grade_many(part, texts)):
             row = record(example, reply, grade)
             append_jsonl(log, row)
             done[example.id] = row
     records = [done[e.id] for e in examples]
     write_jsonl(out, records)
     log.unlink(missing_ok=True)
+    said.unlink(missing_ok=True)
     return records
 
 

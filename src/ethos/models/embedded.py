@@ -10,7 +10,6 @@ conversion, disk corruption) is rebuilt rather than trusted.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import logging
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from ethos.errors import UserError
-from ethos.files import atomic_dir, atomic_path
+from ethos.files import atomic_dir, atomic_path, file_sha256
 from ethos.models.cache import models_dir
 
 log = logging.getLogger(__name__)
@@ -56,14 +55,6 @@ EMBEDDED = {
 }
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def is_prepared(spec: EmbeddedModel) -> bool:
     """True when the cache folder exists and every file matches the manifest's checksum."""
     folder = spec.folder
@@ -80,7 +71,7 @@ def is_prepared(spec: EmbeddedModel) -> bool:
             return False
     # Size checks catch truncation cheaply; the weights' hash catches silent corruption.
     weights = folder / "model.safetensors"
-    return weights.exists() and _sha256(weights) == files.get("model.safetensors", {}).get("sha256")
+    return weights.exists() and file_sha256(weights) == files.get("model.safetensors", {}).get("sha256")
 
 
 def _installed_gguf(spec: EmbeddedModel) -> Path | None:
@@ -160,6 +151,8 @@ def _convert(gguf: Path, folder: Path) -> None:
     with atomic_dir(folder) as tmp:
         model.save_pretrained(tmp, safe_serialization=True)
         tok.save_pretrained(tmp)
-        files = {p.name: {"size": p.stat().st_size, "sha256": _sha256(p)} for p in sorted(tmp.iterdir()) if p.is_file()}
+        files = {
+            p.name: {"size": p.stat().st_size, "sha256": file_sha256(p)} for p in sorted(tmp.iterdir()) if p.is_file()
+        }
         with atomic_path(tmp / MANIFEST) as m:
             m.write_text(json.dumps({"source": gguf.name, "files": files}, indent=2))

@@ -16,6 +16,8 @@ greedy decoding in fp32 reproduces ``generate`` token for token, apart from floa
 
 from __future__ import annotations
 
+from typing import Callable
+
 import torch
 import torch.nn.functional as F
 
@@ -201,45 +203,67 @@ class FastEngine:
     # ------------------------------------------------------------------ public API
     @torch.inference_mode()
     def generate(
-        self, prompts: list[list[int]], params: SamplingParams, *, seed: int | None = None
+        self,
+        prompts: list[list[int]],
+        params: SamplingParams,
+        *,
+        seed: int | None = None,
+        limits: list[int] | None = None,
+        on_token: Callable[[list[int], list[int]], None] | None = None,
     ) -> list[Generation]:
+        """Decode every prompt; ``limits`` gives each row its own token budget (default ``params.max_new_tokens``),
+        so replies of different lengths share one batch and a row stops costing anything when it is done.
+        ``on_token(rows, tokens)`` is called after every step with the rows that sampled and their tokens
+        (for streaming)."""
         B = len(prompts)
         lens = torch.tensor([len(p) for p in prompts])
-        cache, fill, logits = self._prefill_prompts(prompts, params.max_new_tokens)
+        budget = torch.tensor(limits if limits is not None else [params.max_new_tokens] * B)
+        if len(budget) != B or int(budget.min()) < 1:
+            raise ValueError(f"need one limit >= 1 per prompt, got {limits}")
+        steps = int(budget.max())
+        cache, fill, logits = self._prefill_prompts(prompts, steps)
 
         gen = torch.Generator().manual_seed(seed if seed is not None else torch.seed() % (2**63))
         stop_ids = torch.tensor(self.stop_token_ids)
         out_ids: list[list[int]] = [[] for _ in range(B)]
         out_lp: list[list[float]] = [[] for _ in range(B)]
+        out_top: list[list[list[tuple[int, float]]]] = [[] for _ in range(B)]
         finished = [False] * B
         live = torch.arange(B)  # original row index (and cache row) of each live batch row
         next_pos = lens.clone()
-        for step in range(params.max_new_tokens):
+        for step in range(steps):
             tok, lp = sample_next(logits, params, gen)
             rows = live.tolist()
             for i, t, logp in zip(rows, tok.tolist(), lp.tolist()):
                 out_ids[i].append(t)
                 out_lp[i].append(logp)
+            if params.top_logprobs:
+                top = torch.log_softmax(logits.float(), dim=-1).topk(params.top_logprobs, dim=-1)
+                for i, ids, vals in zip(rows, top.indices.tolist(), top.values.tolist()):
+                    out_top[i].append(list(zip(ids, vals)))
+            if on_token is not None:
+                on_token(rows, tok.tolist())
             done = torch.isin(tok, stop_ids)
             if params.stop:
                 done |= self._hit_stop([out_ids[i] for i in rows], params.stop)
             for r in torch.nonzero(done).flatten().tolist():
                 finished[rows[r]] = True
-            if done.all() or step == params.max_new_tokens - 1:
+            done |= budget[live] <= step + 1  # out of budget: stops, unfinished ("length")
+            if done.all() or step == steps - 1:
                 break
             if done.any():  # drop finished rows so the batch costs what its live rows cost
                 keep = torch.nonzero(~done).flatten()
                 live, tok, next_pos, fill = live[keep], tok[keep], next_pos[keep], fill[keep]
             logits = self._logits(self._decode(tok, next_pos, cache, live, fill))
             next_pos, fill = next_pos + 1, fill + 1
-        return [self._finish(prompts[i], out_ids[i], out_lp[i], finished[i], params) for i in range(B)]
+        return [self._finish(prompts[i], out_ids[i], out_lp[i], finished[i], params, out_top[i]) for i in range(B)]
 
     def _hit_stop(self, rows: list[list[int]], stops: tuple[str, ...]) -> torch.Tensor:
         tail = max(len(s) for s in stops) + 16
         texts = self.tokenizer.batch_decode([r[-tail:] for r in rows], skip_special_tokens=True)
         return torch.tensor([any(s in t for s in stops) for t in texts])
 
-    def _finish(self, prompt, ids, lps, finished, params) -> Generation:
+    def _finish(self, prompt, ids, lps, finished, params, top=None) -> Generation:
         stops = set(self.stop_token_ids)
         ended_on_eos = bool(ids) and ids[-1] in stops
         body = ids[:-1] if ended_on_eos else ids
@@ -249,25 +273,50 @@ class FastEngine:
             kept = ids
         reason = "stop" if (finished and (hit or ended_on_eos)) else "length"
         return Generation(
-            text=text, token_ids=kept, logprobs=lps[: len(kept)], finish_reason=reason, prompt_token_ids=list(prompt)
+            text=text,
+            token_ids=kept,
+            logprobs=lps[: len(kept)],
+            finish_reason=reason,
+            prompt_token_ids=list(prompt),
+            top_logprobs=(top or [])[: len(kept)],
         )
 
     @torch.inference_mode()
-    def score(self, pairs: list[tuple[list[int], list[int]]]) -> list[float]:
-        """Sum of log-probs of each continuation after its prompt (right-padded batch)."""
-        seqs = [p + c for p, c in pairs]
-        B, T = len(seqs), max(len(s) for s in seqs)
+    def score(self, groups: list[tuple[list[int], list[list[int]]]]) -> list[list[float]]:
+        """Sum of log-probs of each continuation after its prompt, for groups of continuations sharing a prompt.
+
+        A group is one row: the prompt once, then every continuation, each attending to the prompt and to its
+        own earlier tokens only and positioned right after the prompt, so a multiple-choice item's options cost
+        their own tokens plus one prompt instead of one prompt each."""
+        rows, segs, poss = [], [], []
+        for prompt, conts in groups:
+            rows.append(prompt + [t for c in conts for t in c])
+            segs.append([0] * len(prompt) + [j + 1 for j, c in enumerate(conts) for _ in c])
+            poss.append(list(range(len(prompt))) + [len(prompt) + k for c in conts for k in range(len(c))])
+        B, T = len(rows), max(len(r) for r in rows)
         ids = torch.full((B, T), self.pad_id, dtype=torch.long)
-        valid = torch.zeros((B, T), dtype=torch.bool)
-        for i, s in enumerate(seqs):
-            ids[i, : len(s)] = torch.tensor(s)
-            valid[i, : len(s)] = True
-        mask = (torch.ones((T, T), dtype=torch.bool).tril()[None] & valid[:, None, :]) | torch.eye(T, dtype=torch.bool)[
-            None
-        ]
-        h = self._prefill(ids, torch.arange(T)[None].expand(B, T), mask[:, None], valid=valid)
+        seg = torch.full((B, T), -1, dtype=torch.long)
+        pos = torch.zeros((B, T), dtype=torch.long)
+        for i, (r, sg, ps) in enumerate(zip(rows, segs, poss)):
+            ids[i, : len(r)], seg[i, : len(r)], pos[i, : len(r)] = torch.tensor(r), torch.tensor(sg), torch.tensor(ps)
+        valid = seg >= 0
+        same = (seg[:, None, :] == 0) | (seg[:, None, :] == seg[:, :, None])  # key is prompt, or the query's own option
+        causal = torch.ones((T, T), dtype=torch.bool).tril()[None]
+        mask = (causal & same & valid[:, None, :]) | torch.eye(T, dtype=torch.bool)[None]
+        h = self._prefill(ids, pos, mask[:, None], valid=valid)
         out = []
-        for i, (p, c) in enumerate(pairs):
-            lp = torch.log_softmax(self._logits(h[i, len(p) - 1 : len(p) - 1 + len(c)]), -1)
-            out.append(lp.gather(-1, torch.tensor(c)[:, None]).sum().item())
+        for i, (prompt, conts) in enumerate(groups):
+            # The hidden state that predicts each continuation token: the prompt's last one, then the option's own.
+            at, start = [], len(prompt)
+            for c in conts:
+                if c:
+                    at += [len(prompt) - 1] + list(range(start, start + len(c) - 1))
+                start += len(c)
+            targets = torch.tensor([t for c in conts for t in c])
+            lp = torch.log_softmax(self._logits(h[i, at]), -1).gather(-1, targets[:, None]).squeeze(-1)
+            sums, k = [], 0
+            for c in conts:
+                sums.append(float(lp[k : k + len(c)].sum()))
+                k += len(c)
+            out.append(sums)
         return out

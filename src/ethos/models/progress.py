@@ -1,4 +1,4 @@
-"""Progress display for batched model work (rich), quiet when not asked for."""
+"""Progress display for batched model work (a bar on a terminal, lines in a log), quiet when not asked for."""
 
 from __future__ import annotations
 
@@ -13,12 +13,9 @@ def batches(items: Sequence[T], size: int, *, progress: bool = False, label: str
     if not progress:
         yield from chunks
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from ethos.progress import Bar
 
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
-    ) as bar:
-        task = bar.add_task(label, total=len(items))
+    with Bar(len(items), label, transient=True) as bar:
         for chunk in chunks:
             yield chunk
-            bar.advance(task, len(chunk))
+            bar.advance(len(chunk))

@@ -91,13 +91,16 @@ def resolve(spec: str, *, base_url: str | None = None, status=None) -> ModelRef:
     raise UserError(f"unknown model '{spec}': tried {', '.join(tried)}; accepted: {_accepted()}.")
 
 
-def load_model(spec: str, *, dtype: str = "auto", base_url: str | None = None, status=None):
-    """Resolve and load a model as a :class:`ethos.models.types.ChatModel`."""
+def load_model(
+    spec: str, *, dtype: str = "auto", base_url: str | None = None, status=None, timeout: float | None = None
+):
+    """Resolve and load a model as a :class:`ethos.models.types.ChatModel` (``timeout``: seconds per request to an
+    ``openai:`` endpoint)."""
     ref = resolve(spec, base_url=base_url, status=status)
     if ref.kind == "openai":
         from ethos.models.openai_model import OpenAIChatModel
 
-        return OpenAIChatModel(ref.name, base_url=ref.base_url)
+        return OpenAIChatModel(ref.name, base_url=ref.base_url, **({"timeout": timeout} if timeout else {}))
     from ethos.models.local import LocalChatModel
 
     return LocalChatModel.from_folder(ref.path, dtype=dtype, name=ref.name)

@@ -24,6 +24,7 @@ class SamplingParams:
     top_p: float = 1.0
     stop: tuple[str, ...] = ()
     seed: int | None = None
+    top_logprobs: int = 0  # also return the k most likely tokens at each step (their untempered log-probs)
 
     def __post_init__(self) -> None:
         if self.max_new_tokens < 1:
@@ -32,6 +33,8 @@ class SamplingParams:
             raise ValueError(f"temperature must be >= 0, got {self.temperature}")
         if not 0 < self.top_p <= 1:
             raise ValueError(f"top_p must be in (0, 1], got {self.top_p}")
+        if not 0 <= self.top_logprobs <= 20:
+            raise ValueError(f"top_logprobs must be in [0, 20], got {self.top_logprobs}")
 
     @property
     def greedy(self) -> bool:
@@ -52,6 +55,7 @@ class Generation:
     logprobs: list[float] = field(default_factory=list)
     finish_reason: str = "stop"
     prompt_token_ids: list[int] = field(default_factory=list)
+    top_logprobs: list[list[tuple[int, float]]] = field(default_factory=list)  # per token, when requested
 
 
 @dataclass

@@ -2,9 +2,12 @@
 
 from ethos.report.html import render_html, render_summary, write_report
 from ethos.report.results import (
-    BenchmarkRow,
     Comparison,
+    CouplingRow,
+    DeliberativePanel,
+    DesignRow,
     GeneralizationCell,
+    HeldoutRow,
     Interval,
     JailbreakResult,
     PersistenceContrast,
@@ -16,9 +19,12 @@ from ethos.report.results import (
 from ethos.report.statements import statements
 
 __all__ = [
-    "BenchmarkRow",
     "Comparison",
+    "CouplingRow",
+    "DeliberativePanel",
+    "DesignRow",
     "GeneralizationCell",
+    "HeldoutRow",
     "Interval",
     "JailbreakResult",
     "PersistenceContrast",

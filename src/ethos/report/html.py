@@ -12,18 +12,22 @@ from pathlib import Path
 
 from ethos.files import write_text
 from ethos.report import plots
+from ethos.report.numbers import ci
 from ethos.report.results import Comparison, StudyResults
-from ethos.report.statements import ci, statements
+from ethos.report.statements import statements
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.8em}
-table{border-collapse:collapse;font-size:.85em;margin:.6em 0}td,th{border:1px solid #ddd;padding:.25em .55em;text-align:right}
-th{background:#f4f4f4}td:first-child,th:first-child,td:nth-child(2),th:nth-child(2){text-align:left}.better{color:#1b7837;font-weight:600}
-.worse{color:#b2182b;font-weight:600}.honesty{background:#fff8e1;border:1px solid #f0d58c;padding:.6em 1.2em}
+table{border-collapse:collapse;font-size:.85em;margin:.6em 0}td,th{border:1px solid #ddd;padding:.25em .55em;
+text-align:right}th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}.better{color:#1b7837;
+font-weight:600}.worse{color:#b2182b;font-weight:600}.apart{color:#666}
+.honesty{background:#fff8e1;border:1px solid #f0d58c;padding:.6em 1.2em}
+.limits{background:#fdecea;border:1px solid #f3b7b0;padding:.6em 1.2em}
 .headline{font-size:1.15em;background:#eef4fb;border-left:4px solid #4c72b0;padding:.6em 1em}
-pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:.8em}img{max-width:100%}.missing{color:#888;font-style:italic}
+pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:.8em}img{max-width:100%}.missing{color:#888;
+font-style:italic}
 """
 
 
@@ -34,28 +38,236 @@ def _figure(uri: str | None, alt: str) -> str:
 
 
 def _num(x: float | None, fmt: str = ".3f") -> str:
-    return "—" if x is None else format(x, fmt)
+    return "—" if x is None or x != x else format(x, fmt)
+
+
+def _table(header: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:
+    head = "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr>"
+    body = "".join(
+        f"<tr class='{(classes or [''] * len(rows))[i]}'>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
+        for i, row in enumerate(rows)
+    )
+    return f"<table>{head}{body}</table>"
 
 
 def _comparison_table(comp: Comparison) -> str:
-    head = "<tr><th>benchmark</th><th>category</th><th>{a}</th><th>{b}</th><th>delta (95% CI)</th><th>p</th><th>q (BH)</th><th>refusal {a}</th><th>refusal {b}</th></tr>"
-    rows = [head.format(a=escape(comp.a), b=escape(comp.b))]
-    for r in sorted(comp.rows, key=lambda r: (r.capability, r.category, r.benchmark)):
-        cls = ("better" if r.delta.value > 0 else "worse") if r.significant else ""
+    rows, classes = [], []
+    for r in comp.headline_rows + [r for r in comp.rows if not r.headline]:
+        cls = ("better" if r.delta.value > 0 else "worse") if r.significant(comp.alpha) else ""
+        why = r.set_apart
         rows.append(
-            f"<tr><td>{escape(r.benchmark)}</td><td>{escape(r.category)}{' (capability)' if r.capability else ''}</td>"
-            f"<td>{_num(r.mean_a)}</td><td>{_num(r.mean_b)}</td><td class='{cls}'>{escape(ci(r.delta))}</td>"
-            f"<td>{_num(r.p)}</td><td>{_num(r.q)}</td><td>{_num(r.refusal_a, '.1%')}</td><td>{_num(r.refusal_b, '.1%')}</td></tr>"
+            [
+                escape(r.benchmark),
+                escape(r.category),
+                str(r.n),
+                f"{r.seeds_a}/{r.seeds_b}",
+                _num(r.mean_a),
+                _num(r.mean_b),
+                f"<span class='{cls}'>{escape(ci(r.delta))}</span>",
+                _num(r.sd),
+                _num(r.mde),
+                _num(r.p),
+                _num(r.q),
+                _num(r.refusal_a, ".0%"),
+                _num(r.refusal_b, ".0%"),
+                escape(why or "headline"),
+            ]
         )
-    return "<table>" + "".join(rows) + "</table>"
+        classes.append("apart" if why else "")
+    header = [
+        "benchmark",
+        "category",
+        "n items",
+        "seeds A/B",
+        comp.a,
+        comp.b,
+        "delta (95% CI)",
+        "SD",
+        "MDE",
+        "p",
+        "q (BH)",
+        f"refused {comp.a}",
+        f"refused {comp.b}",
+        "in headline?",
+    ]
+    return _table(header, rows, classes)
 
 
 def _kv_table(d: dict, fmt=str) -> str:
-    return (
-        "<table>"
-        + "".join(f"<tr><td>{escape(str(k))}</td><td>{escape(fmt(v))}</td></tr>" for k, v in d.items())
-        + "</table>"
-    )
+    return _table(["", ""], [[escape(str(k)), escape(fmt(v))] for k, v in d.items()])
+
+
+def _section_comparisons(comps: list[Comparison], title: str, intro: str) -> list[str]:
+    parts = [f"<h2>{escape(title)}</h2><p>{escape(intro)}</p>"]
+    for comp in comps:
+        parts.append(f"<h3>{escape(comp.b)} vs {escape(comp.a)}</h3><p>{escape(comp.headline())}</p>")
+        parts.append(_figure(plots.forest(comp), f"forest plot {comp.b} vs {comp.a}"))
+        parts.append(_comparison_table(comp))
+        parts += [f"<p class='missing'>{escape(n)}</p>" for n in comp.notes]
+    return parts
+
+
+def _design(res: StudyResults) -> list[str]:
+    if not res.design:
+        return []
+    rows = [
+        [
+            escape(d.arm),
+            escape(d.description),
+            _num(d.dose, ".2f"),
+            escape(", ".join(map(str, d.seeds))),
+            _num(d.prompts_per_seed.get("standard"), ".0f"),
+            _num(d.prompts_per_seed.get("trait"), ".0f"),
+            escape(d.skeletons or "—"),
+            _num(d.tokens_per_seed, ",.0f"),
+            _num(d.seconds_per_seed, ",.0f"),
+        ]
+        for d in res.design
+    ]
+    header = [
+        "arm",
+        "what it is",
+        "dose",
+        "seeds",
+        "standard prompts / seed",
+        "trait prompts / seed",
+        "skeletons seen",
+        "tokens / seed",
+        "seconds / seed",
+    ]
+    return ["<h2>Design</h2>", _table(header, rows)]
+
+
+def _heldout(res: StudyResults) -> list[str]:
+    if not res.heldout:
+        return []
+    rows = [
+        [
+            escape(h.stream),
+            escape(h.model),
+            str(h.seeds),
+            _num(h.mean),
+            "—" if h.vs_pre is None else escape(ci(h.vs_pre)),
+            "—" if h.vs_baseline is None else escape(ci(h.vs_baseline)),
+        ]
+        for h in res.heldout
+    ]
+    return [
+        "<h2>Did RL improve its own objective?</h2>",
+        "<p>Held-out prompts of each training stream, graded by the training graders themselves. This is a "
+        "diagnostic of training, not evidence of a beneficial trait: the graders are the rewards.</p>",
+        _table(["stream", "model", "seeds", "mean reward", "vs pre", "vs baseline"], rows),
+    ]
+
+
+def _generalization(res: StudyResults) -> list[str]:
+    parts = [
+        "<h2>Cross-domain generalization</h2>",
+        "<p>Rows: the trait data each arm trained on. Columns: the domain of the <em>evaluation item</em> "
+        "(headline benchmarks), and the held-out-domain trait scenarios graded by the trait reward. Cells: "
+        "paired change vs the baseline, seeds pooled. Intervals are not corrected for the number of cells.</p>",
+        _figure(plots.heatmap(res.generalization), "generalization matrix"),
+    ]
+    if res.generalization:
+        rows = [
+            [escape(c.train_set), escape(c.group), str(c.delta.n), escape(ci(c.delta)), _num(c.p)]
+            for c in res.generalization
+        ]
+        parts.append(_table(["trained on", "evaluated on", "n items", "delta vs baseline", "p"], rows))
+    return parts
+
+
+def _persistence(res: StudyResults) -> list[str]:
+    parts = [
+        "<h2>Selective persistence</h2>",
+        _figure(plots.persistence(res.persistence, res.contrasts), "persistence"),
+    ]
+    if res.persistence:
+        rows = [
+            [escape(p.test), escape(p.model), str(p.seeds), _num(p.clean), _num(p.attacked), escape(ci(p.degradation))]
+            for p in res.persistence
+        ]
+        parts.append(_table(["attack", "model", "seeds", "clean", "attacked", "degradation"], rows))
+    if res.contrasts:
+        rows = [
+            [
+                escape(c.test),
+                f"{escape(c.comparison)} − {escape(c.treated)}",
+                str(c.seeds),
+                escape(ci(c.diff)),
+                _num(c.p),
+            ]
+            for c in res.contrasts
+        ]
+        parts.append(_table(["attack", "difference in degradation", "seeds", "value (95% CI)", "p"], rows))
+    parts.append("<h3>Jailbreak robustness</h3>")
+    parts.append(_figure(plots.jailbreaks(res.jailbreaks), "jailbreak goodness"))
+    for j in res.jailbreaks:
+        if j.per_technique:
+            parts.append(
+                f"<p>{escape(j.model)}: mean safety per technique</p>"
+                + _kv_table(j.per_technique, lambda v: f"{v:.3f}")
+            )
+    return parts
+
+
+def _deliberative(res: StudyResults) -> list[str]:
+    d = res.deliberative
+    if d is None:
+        return []
+    models = list(dict.fromkeys(m for row in d.rows.values() for m in row))
+    rows = [[escape(measure)] + [_num(vals.get(m)) for m in models] for measure, vals in d.rows.items()]
+    sft = "SFT was skipped: no sample passed the judge" if d.sft_skipped else "SFT trained on the samples that passed"
+    return [
+        "<h2>Deliberative alignment</h2>",
+        f"<p>Judge <code>{escape(d.judge)}</code>: {d.passed} of {d.samples} policy-in-context samples passed "
+        f"(minimum over k judgements); {escape(sft)}. RL then used the policy-aware judge without the reasoning.</p>",
+        _table(["measure", *models], rows),
+    ]
+
+
+def _coupling(res: StudyResults) -> list[str]:
+    if not res.coupling:
+        return []
+    rows = [
+        [
+            escape(c.benchmark),
+            escape(c.grader),
+            "yes" if c.independent else "no",
+            _num(c.overlap, ".1%"),
+            escape("; ".join(c.shared[:2])),
+        ]
+        for c in res.coupling
+    ]
+    return [
+        "<h3>Independence of the instrument</h3>",
+        "<p>Grader of each benchmark and the share of its items sharing an 8-word n-gram with training text.</p>",
+        _table(["benchmark", "grader", "independent", "overlap", "example"], rows),
+    ]
+
+
+def _validity(res: StudyResults) -> list[str]:
+    if not res.validity:
+        return []
+    rows = [
+        [
+            escape(v.benchmark),
+            escape(v.position.replace("_", " ")),
+            _num(v.mean_plain),
+            _num(v.mean_good),
+            _num(v.mean_bad),
+            _num(v.persona_delta),
+            _num(v.q),
+            "yes" if v.sensitive else "no",
+        ]
+        for v in res.validity
+    ]
+    return [
+        "<h3>Can the benchmarks move? (pre-RL model)</h3>",
+        "<p>Each benchmark plain and under a good- and a bad-behaviour persona; sensitive = good − bad &gt; 0 with "
+        "q &lt; 0.05.</p>",
+        _table(["benchmark", "position", "plain", "good persona", "bad persona", "good − bad", "q", "sensitive"], rows),
+    ]
 
 
 def render_html(res: StudyResults) -> str:
@@ -65,71 +277,78 @@ def render_html(res: StudyResults) -> str:
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{escape(info.title)}</title>",
         f"<style>{CSS}</style></head><body>",
         f"<h1>{escape(info.title)}</h1>",
-        f"<p>model <code>{escape(info.model)}</code> · seed {info.seed} · config hash "
-        f"<code>{escape(info.config_hash)}</code>"
-        f" · {escape(info.started)} → {escape(info.finished)}</p>",
+        f"<p>model <code>{escape(info.model)}</code> · data/eval seed {info.seed} · training seeds "
+        f"{escape(', '.join(map(str, info.seeds)))} · config hash <code>{escape(info.config_hash)}</code> · "
+        f"{escape(info.versions.get('cpu', ''))} · {escape(info.versions.get('dtype', ''))} · "
+        f"{escape(info.started)} → {escape(info.finished)} · run directory <code>{escape(info.run_dir)}</code></p>",
     ]
     if said:
         parts.append(f"<p class='headline'>{escape(said[0])}</p>")
-    parts.append("<div class='honesty'><h3>What this shows and what it does not</h3><ul>")
+    parts.append("<div class='honesty'><h3>What this shows</h3><ul>")
     parts += [f"<li>{escape(s)}</li>" for s in said[1:]]
     parts.append("</ul></div>")
-
-    parts.append("<h2>Benchmarks</h2>")
-    for comp in res.comparisons:
-        parts.append(f"<h3>{escape(comp.b)} vs {escape(comp.a)}</h3>")
-        parts.append(_figure(plots.forest(comp), f"forest plot {comp.b} vs {comp.a}"))
-        parts.append(_comparison_table(comp))
-        parts += [f"<p>{escape(n)}</p>" for n in comp.notes]
+    if res.limits:
+        parts.append("<div class='limits'><h3>Limits of this run</h3><ul>")
+        parts += [f"<li>{escape(s)}</li>" for s in res.limits]
+        parts.append("</ul></div>")
+    parts += _design(res)
+    parts += _section_comparisons(
+        res.comparisons,
+        "Headline benchmarks",
+        "Published (or answer-keyed) benchmarks whose graders share nothing with the training rewards. Rows marked "
+        "apart are shown but excluded from the count and the correction, with the reason.",
+    )
+    if res.secondary:
+        parts += _section_comparisons(
+            res.secondary,
+            "Secondary panel (reported apart)",
+            "The built-in benchmarks. Their generation graders share checks with the training rewards, so a change "
+            "here may be the reward itself; they never enter the headline.",
+        )
     parts.append("<h2>Refusal rates</h2>")
     parts.append(_figure(plots.refusals(res.comparisons), "refusal rates"))
-
-    parts.append("<h2>Cross-domain generalization</h2>")
-    parts.append(_figure(plots.heatmap(res.generalization), "generalization matrix"))
-
-    parts.append("<h2>Selective persistence</h2>")
-    parts.append(_figure(plots.persistence(res.persistence, res.contrasts), "persistence"))
-    if res.persistence:
-        rows = "".join(
-            f"<tr><td>{escape(p.test)}</td><td>{escape(p.model)}</td><td>{_num(p.clean)}</td><td>{_num(p.attacked)}</td>"
-            f"<td>{escape(ci(p.degradation))}</td></tr>"
-            for p in res.persistence
-        )
-        parts.append(
-            f"<table><tr><th>attack</th><th>model</th><th>clean</th><th>attacked</th><th>degradation</th></tr>{rows}</table>"
-        )
-    parts.append("<h3>Jailbreak robustness</h3>")
-    parts.append(_figure(plots.jailbreaks(res.jailbreaks), "jailbreak goodness"))
-    for j in res.jailbreaks:
-        if j.per_technique:
-            parts.append(
-                f"<p>{escape(j.model)}: mean safety per technique</p>"
-                + _kv_table(j.per_technique, lambda v: f"{v:.3f}")
-            )
-
+    parts += _heldout(res)
+    parts += _generalization(res)
+    parts += _persistence(res)
+    parts += _deliberative(res)
     parts.append("<h2>Training</h2>")
     parts.append(_figure(plots.curves(res.curves), "training curves"))
-
+    parts.append("<h2>The instrument</h2>")
+    parts += _coupling(res) + _validity(res)
     parts.append("<h2>Reproducibility</h2><h3>Timings (seconds)</h3>")
     parts.append(_kv_table(info.timings, lambda v: f"{v:,.1f}"))
-    parts.append("<h3>Versions</h3>" + _kv_table(info.versions))
+    parts.append("<h3>Versions and machine</h3>" + _kv_table(info.versions))
     parts.append(f"<h3>Exact configuration</h3><pre>{escape(info.config_text)}</pre>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
 def render_summary(res: StudyResults) -> str:
+    info = res.info
     lines = [
-        f"# {res.info.title}",
+        f"# {info.title}",
         "",
-        f"model `{res.info.model}`, seed {res.info.seed}, config hash `{res.info.config_hash}`",
+        f"model `{info.model}`, seeds {', '.join(map(str, info.seeds))}, config hash `{info.config_hash}`, "
+        f"{info.versions.get('cpu', '')}, {info.versions.get('dtype', '')}, run directory `{info.run_dir}`",
         "",
     ]
     lines += [f"- {s}" for s in statements(res)]
+    if res.limits:
+        lines += ["", "## Limits of this run", ""] + [f"- {s}" for s in res.limits]
+    if res.comparisons:
+        head = res.comparisons[0]
+        lines += [
+            "",
+            f"## Headline: {head.b} vs {head.a}",
+            "",
+            "| benchmark | n | delta (95% CI) | q |",
+            "|---|---|---|---|",
+        ]
+        lines += [f"| {r.benchmark} | {r.n} | {ci(r.delta)} | {_num(r.q)} |" for r in head.headline_rows]
     if res.generalization:
         lines += ["", "## Generalization (delta vs baseline)", ""]
         lines += [f"- {c.train_set} → {c.group}: {ci(c.delta)}" for c in res.generalization]
-    total = sum(res.info.timings.values())
+    total = sum(info.timings.values())
     lines += ["", f"Total stage time: {total / 60:.1f} min. Full report: `report.html`.", ""]
     return "\n".join(lines)
 

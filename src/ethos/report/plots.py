@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from ethos.report.numbers import num  # noqa: E402
 from ethos.report.results import (  # noqa: E402
     Comparison,
     GeneralizationCell,
@@ -27,6 +28,7 @@ from ethos.report.results import (  # noqa: E402
 )
 
 BETTER, WORSE, NEUTRAL = "#1b7837", "#b2182b", "#6b6b6b"
+MIN_SCALE = 0.05  # the heatmap's colour scale covers at least ±0.05 on a 0–1 score
 
 
 def _uri(fig) -> str:
@@ -44,7 +46,7 @@ def forest(comp: Comparison) -> str | None:
     fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(rows) + 1.2))
     y = np.arange(len(rows))[::-1]
     for yi, r in zip(y, rows):
-        color = (BETTER if r.delta.value > 0 else WORSE) if r.significant else NEUTRAL
+        color = (BETTER if r.delta.value > 0 else WORSE) if r.significant(comp.alpha) else NEUTRAL
         ax.errorbar(
             r.delta.value,
             yi,
@@ -61,7 +63,7 @@ def forest(comp: Comparison) -> str | None:
         if (prev.capability, prev.category) != (cur.capability, cur.category):
             ax.axhline(yi + 0.5, color="#cccccc", lw=0.6)
     ax.set_xlabel(f"{comp.b} − {comp.a} (paired delta, 95% CI)")
-    ax.set_title("Per-benchmark deltas (green/red: significant after FDR)", fontsize=9)
+    ax.set_title("Per-benchmark deltas (green/red: q < α after Benjamini–Hochberg)", fontsize=9)
     return _uri(fig)
 
 
@@ -99,16 +101,18 @@ def heatmap(cells: list[GeneralizationCell]) -> str | None:
         i, j = sets.index(c.train_set), groups.index(c.group)
         grid[i, j] = c.delta.value
         star = "*" if c.delta.significant else ""
-        text[i, j] = f"{c.delta.value:+.3f}{star}\n[{c.delta.low:+.3f}, {c.delta.high:+.3f}]"
-    lim = float(np.nanmax(np.abs(grid))) if np.isfinite(grid).any() else 1.0
+        text[i, j] = f"{num(c.delta.value)}{star}\n[{num(c.delta.low)}, {num(c.delta.high)}]"
+    spans = [abs(x) for c in cells for x in (c.delta.low, c.delta.high) if np.isfinite(x)]
+    # Symmetric, wide enough for every interval, and never narrower than MIN_SCALE: a delta of 0.0003 stays pale.
+    lim = max(max(spans, default=0.0), MIN_SCALE)
     fig, ax = plt.subplots(figsize=(1.15 * len(groups) + 2.5, 0.7 * len(sets) + 1.6))
-    im = ax.imshow(grid, cmap="RdYlGn", vmin=-lim or -1, vmax=lim or 1, aspect="auto")
+    im = ax.imshow(grid, cmap="RdYlGn", vmin=-lim, vmax=lim, aspect="auto")
     for (i, j), t in text.items():
         ax.text(j, i, t, ha="center", va="center", fontsize=6.5)
     ax.set_xticks(range(len(groups)), groups, rotation=35, ha="right", fontsize=8)
     ax.set_yticks(range(len(sets)), sets, fontsize=8)
     fig.colorbar(im, ax=ax, label="delta vs baseline")
-    ax.set_title("Cross-domain generalization (* CI excludes 0)", fontsize=9)
+    ax.set_title("Cross-domain generalization (* CI excludes 0; uncorrected for multiple cells)", fontsize=9)
     return _uri(fig)
 
 
@@ -119,7 +123,11 @@ def persistence(rows: list[PersistenceRow], contrasts: list[PersistenceContrast]
     tests = list(dict.fromkeys(r.test for r in rows))
     models = list(dict.fromkeys(r.model for r in rows))
     fig, axes = plt.subplots(
-        1, 2, figsize=(11, 0.45 * len(tests) * max(1, len(models)) + 1.8), gridspec_kw={"width_ratios": [3, 2]}
+        1,
+        2,
+        figsize=(12, 0.45 * len(tests) * max(1, len(models)) + 1.8),
+        gridspec_kw={"width_ratios": [3, 2]},
+        layout="constrained",
     )
     ax = axes[0]
     h = 0.8 / max(1, len(models))
@@ -155,9 +163,7 @@ def persistence(rows: list[PersistenceRow], contrasts: list[PersistenceContrast]
                 color=color,
                 capsize=3,
             )
-        ax.set_yticks(
-            range(len(contrasts)), [f"{c.test}\n{c.treated} vs {c.comparison}" for c in contrasts], fontsize=7
-        )
+        ax.set_yticks(range(len(contrasts)), [f"{c.test}\n{c.comparison} − {c.treated}" for c in contrasts], fontsize=7)
         ax.invert_yaxis()
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel("difference in degradation (95% CI)")
@@ -197,14 +203,43 @@ def jailbreaks(results: list[JailbreakResult]) -> str | None:
 
 
 def curves(items: list[TrainingCurve]) -> str | None:
-    """Mean reward per step for each trained arm."""
+    """Mean reward per step, one panel per prompt source, one line per (arm, seed)."""
+    from matplotlib.ticker import MaxNLocator
+
     items = [c for c in items if c.steps]
     if not items:
         return None
-    fig, ax = plt.subplots(figsize=(7, 3))
-    for c in items:
-        ax.plot(c.steps, c.reward, marker="." if len(c.steps) < 40 else None, label=c.arm)
-    ax.set_xlabel("step")
-    ax.set_ylabel("mean reward")
-    ax.legend(fontsize=7)
+    sources = [("standard prompts", "reward_standard"), ("trait prompts", "reward_trait")]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3), sharex=True)
+    arms = list(dict.fromkeys(c.arm for c in items))
+    for ax, (title, attr) in zip(axes, sources):
+        drawn = 0
+        for c in items:
+            ys = [np.nan if v is None else v for v in getattr(c, attr)]
+            if not np.isfinite(ys).any():
+                continue
+            label = c.arm if c.seed in (None, min(x.seed or 0 for x in items if x.arm == c.arm)) else None
+            ax.plot(
+                c.steps,
+                ys,
+                marker="." if len(c.steps) < 40 else None,
+                color=f"C{arms.index(c.arm)}",
+                lw=1,
+                alpha=0.85,
+                label=label,
+            )
+            drawn += 1
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("step")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        steps = [s for c in items for s in c.steps]
+        if max(steps) - min(steps) < 2:
+            ax.set_xlim(min(steps) - 1, max(steps) + 1)
+        if drawn:
+            ax.legend(fontsize=7)
+        else:
+            ax.text(
+                0.5, 0.5, "no prompts of this source", ha="center", va="center", transform=ax.transAxes, color="#888888"
+            )
+    axes[0].set_ylabel("mean reward (one line per seed)")
     return _uri(fig)

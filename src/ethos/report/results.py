@@ -1,8 +1,9 @@
 """The numbers a study report shows, as plain dataclasses that round-trip through JSON.
 
 The report renders only these objects, so it can be tested from synthetic results and re-rendered
-from a finished run's ``results.json`` without touching a model. Every interval is a point estimate
-with a 95% CI; ``None`` means "not measured" and is shown as such, never as 0.
+from a finished run's ``results.json`` without touching a model. Statistics types (``Interval``,
+``Comparison``) are the evaluation room's own; this module adds the study's other views. ``None``
+means "not measured" and is shown as such, never as 0.
 """
 
 from __future__ import annotations
@@ -12,66 +13,61 @@ from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
-TOLERANCE = 1e-9
+from ethos.evals.compare import Comparison
+from ethos.evals.stats import Interval
+from ethos.evals.validity import ValidityRow
 
 
 @dataclass
-class Interval:
-    value: float
-    low: float
-    high: float
-    n: int = 0
+class TrainingCurve:
+    """One training run (arm, seed): per-step curves per prompt source, and what it saw."""
 
-    @property
-    def significant(self) -> bool:
-        """The CI excludes 0 (beyond float noise: an all-zero interval is not an effect)."""
-        return self.low > TOLERANCE or self.high < -TOLERANCE
-
-
-@dataclass
-class BenchmarkRow:
-    """One benchmark in a paired comparison of model ``a`` (reference) and ``b``."""
-
-    benchmark: str
-    category: str
-    mean_a: float
-    mean_b: float
-    delta: Interval
-    p: float | None = None
-    q: float | None = None  # Benjamini-Hochberg adjusted
-    significant: bool = False
-    refusal_a: float | None = None
-    refusal_b: float | None = None
-    capability: bool = False
+    arm: str
+    seed: int | None
+    steps: list[int]
+    reward_standard: list[float | None] = field(default_factory=list)
+    reward_trait: list[float | None] = field(default_factory=list)
+    zero_variance_standard: list[float | None] = field(default_factory=list)
+    zero_variance_trait: list[float | None] = field(default_factory=list)
+    adapter_norm: list[float | None] = field(default_factory=list)
+    prompts_seen: dict[str, int] = field(default_factory=dict)
+    traits_seen: list[str] = field(default_factory=list)
+    skeletons_seen: int = 0
+    skeletons_total: int | None = None
+    dose: float | None = None
+    dtype: str | None = None
+    cpu: str | None = None
+    tokens: int | None = None
+    seconds: float | None = None
 
 
 @dataclass
-class Comparison:
-    a: str
-    b: str
-    rows: list[BenchmarkRow]
-    improved: int
-    total: int
-    sig_better: int
-    sig_worse: int
-    neither_refused_improved: int | None = None
-    neither_refused_total: int | None = None
-    notes: list[str] = field(default_factory=list)
+class HeldoutRow:
+    """Held-out prompts of one training stream, graded by the training graders."""
+
+    stream: str  # standard, trait (training domains) or held-out domains
+    model: str  # an arm (its seeds pooled) or pre
+    seeds: int
+    mean: float
+    vs_pre: Interval | None = None
+    vs_baseline: Interval | None = None
 
 
 @dataclass
 class GeneralizationCell:
-    train_set: str  # e.g. "all domains", "health only"
-    group: str  # evaluation group (benchmark category)
-    delta: Interval
+    train_set: str  # e.g. "all domains (treatment)", "health only"
+    group: str  # evaluation domain: health, science, other, or the held-out trait domains
+    delta: Interval  # vs the baseline
+    p: float | None = None
 
 
 @dataclass
 class PersistenceRow:
-    """One model under one attack: its clean score, attacked score and degradation."""
+    """One arm under one attack (seeds pooled): its clean score, attacked score and degradation."""
 
-    test: str  # e.g. "persona: harmful_medical", "fine-tune: health"
+    test: str
     model: str
+    seeds: int
     harmful: bool
     clean: float
     attacked: float
@@ -80,14 +76,15 @@ class PersistenceRow:
 
 @dataclass
 class PersistenceContrast:
-    """Difference in degradation between a treated model and its comparison under one attack."""
+    """Difference in degradation between the treated arm and its comparison under one attack."""
 
     test: str
     treated: str
     comparison: str
     harmful: bool
     diff: Interval  # comparison's degradation - treated's (positive = treated more persistent)
-    note: str = ""
+    p: float | None = None
+    seeds: int = 1
 
 
 @dataclass
@@ -101,12 +98,37 @@ class JailbreakResult:
 
 
 @dataclass
-class TrainingCurve:
+class DeliberativePanel:
+    """The deliberative-alignment arm's own measures, beside the baseline's."""
+
+    judge: str
+    samples: int
+    passed: int
+    sft_skipped: bool
+    rows: dict[str, dict[str, float | None]] = field(default_factory=dict)  # measure -> {model: value}
+
+
+@dataclass
+class CouplingRow:
+    """How independent one benchmark is of training: its grader, and its n-gram overlap with training text."""
+
+    benchmark: str
+    grader: str
+    independent: bool
+    overlap: float
+    shared: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DesignRow:
     arm: str
-    steps: list[int]
-    reward: list[float]
-    tokens: int | None = None
-    seconds: float | None = None
+    description: str
+    dose: float | None
+    seeds: list[int]
+    prompts_per_seed: dict[str, float] = field(default_factory=dict)
+    skeletons: str = ""
+    tokens_per_seed: float | None = None
+    seconds_per_seed: float | None = None
 
 
 @dataclass
@@ -115,7 +137,9 @@ class RunInfo:
     config_text: str
     config_hash: str
     seed: int
+    seeds: list[int]
     model: str
+    run_dir: str
     versions: dict[str, str]
     timings: dict[str, float]
     started: str = ""
@@ -126,12 +150,20 @@ class RunInfo:
 class StudyResults:
     info: RunInfo
     comparisons: list[Comparison]  # the first one is the headline (treatment vs baseline)
+    secondary: list[Comparison] = field(default_factory=list)  # the panel whose graders share training checks
+    headline_suite: str = ""
+    design: list[DesignRow] = field(default_factory=list)
+    heldout: list[HeldoutRow] = field(default_factory=list)
     generalization: list[GeneralizationCell] = field(default_factory=list)
     persistence: list[PersistenceRow] = field(default_factory=list)
     contrasts: list[PersistenceContrast] = field(default_factory=list)
     jailbreaks: list[JailbreakResult] = field(default_factory=list)
+    deliberative: DeliberativePanel | None = None
     curves: list[TrainingCurve] = field(default_factory=list)
+    coupling: list[CouplingRow] = field(default_factory=list)
+    validity: list[ValidityRow] = field(default_factory=list)  # the instrument on the pre-RL model
     finetune_comparison: str = ""
+    limits: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:

@@ -1,81 +1,94 @@
 """The report's sentences: headline, significance and the honesty caveats.
 
 Written once here so the HTML page and ``summary.md`` say exactly the same thing. A result that is
-not significant is called that; arms whose recorded compute differs are called not compute-matched.
+not significant is called that; arms whose recorded compute differs are called not compute-matched;
+a single-seed or few-item result says so.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+from ethos.report.numbers import ci
 from ethos.report.results import Comparison, Interval, StudyResults, TrainingCurve
 
 MATCH_TOLERANCE = 0.05  # relative difference in tokens or seconds above which arms are called unmatched
 
 
-def ci(i: Interval, digits: int = 3) -> str:
-    return f"{i.value:+.{digits}f} (95% CI {i.low:+.{digits}f} to {i.high:+.{digits}f})"
-
-
-def headline(comp: Comparison) -> str:
-    s = (
-        f"{comp.b} improved over {comp.a} on {comp.improved} of {comp.total} benchmarks; after "
-        f"Benjamini–Hochberg correction {comp.sig_better} are significantly better and {comp.sig_worse} "
-        "significantly worse."
-    )
-    if comp.sig_better == 0 and comp.sig_worse == 0:
-        s += " No difference is significant: the win count alone is not evidence of an effect."
-    return s
+def p_text(p: float | None) -> str:
+    return "" if p is None else f", p = {p:.3g}"
 
 
 def refusal_sentence(comp: Comparison) -> str | None:
-    if comp.neither_refused_total is None:
+    rows = [r for r in comp.headline_rows if r.delta_neither_refused is not None]
+    if not rows:
         return None
+    better = sum(r.delta_neither_refused.value > 0 for r in rows)
     return (
-        f"On items where neither model refused, {comp.b} was better on {comp.neither_refused_improved} "
-        f"of {comp.neither_refused_total} benchmarks."
+        f"On items where neither model refused, {comp.b} scored higher than {comp.a} on {better} of {len(rows)} "
+        "headline generation benchmarks (so a win does not come from refusing more)."
     )
 
 
 def compute_match(curves: list[TrainingCurve]) -> str:
-    """Say whether the trained arms used the same compute, from the tokens and seconds they recorded."""
-    known = [c for c in curves if c.tokens is not None]
+    """Say whether the trained RL arms used the same compute, from the tokens and seconds they recorded."""
+    known = [c for c in curves if c.tokens is not None and c.arm != "deliberative"]
     if len(known) < 2:
-        return "Compute matching could not be checked: the arms did not record their token counts."
+        return "Compute matching could not be checked: fewer than two arms recorded their token counts."
     parts, unmatched = [], False
     for attr, unit in (("tokens", "tokens"), ("seconds", "s")):
-        vals = {c.arm: getattr(c, attr) for c in curves if getattr(c, attr) is not None}
+        per_arm: dict[str, list[float]] = defaultdict(list)
+        for c in known:
+            if getattr(c, attr) is not None:
+                per_arm[c.arm].append(getattr(c, attr))
+        vals = {a: sum(v) / len(v) for a, v in per_arm.items()}
         if len(vals) < 2:
             continue
         lo, hi = min(vals.values()), max(vals.values())
         rel = (hi - lo) / hi if hi else 0.0
-        unmatched |= rel > MATCH_TOLERANCE
+        if attr == "tokens":
+            unmatched |= rel > MATCH_TOLERANCE
         parts.append(", ".join(f"{a} {v:,.0f} {unit}" for a, v in vals.items()) + f" (spread {rel:.0%})")
-    verdict = "Arms were NOT exactly compute-matched" if unmatched else "Arms were compute-matched within 5%"
+    verdict = (
+        "Arms were NOT compute-matched in tokens" if unmatched else "Arms were compute-matched within 5% in tokens"
+    )
     return (
-        f"{verdict}: same steps, prompts per step, group size, token limit and seed; measured " + "; ".join(parts) + "."
+        f"{verdict}: the same steps, prompts per step, group size, token limit and seeds; per seed "
+        + "; ".join(parts)
+        + ". Wall seconds vary with the machine's load and are shown for information."
     )
 
 
-def contrast_sentence(test: str, treated: str, comparison: str, diff: Interval, harmful: bool) -> str:
+def contrast_sentence(
+    test: str, treated: str, comparison: str, diff: Interval, harmful: bool, p: float | None, seeds: int
+) -> str:
     sig = "significant (CI excludes 0)" if diff.significant else "not significant (CI includes 0)"
     expect = "" if harmful else " — a helpful persona should move both models alike"
-    return f"{test}: difference in degradation {comparison} − {treated} = {ci(diff)}, {sig}{expect}."
+    seeds_text = "one seed per arm" if seeds == 1 else f"{seeds} seeds per arm"
+    return (
+        f"{test}: difference in degradation {comparison} − {treated} = {ci(diff)}{p_text(p)}, {sig}, "
+        f"{seeds_text}, {diff.n} items{expect}."
+    )
 
 
 def statements(res: StudyResults) -> list[str]:
     """Every sentence the summary and the report's honesty box lead with, in order."""
     out = []
     if res.comparisons:
-        out.append(headline(res.comparisons[0]))
-        r = refusal_sentence(res.comparisons[0])
+        head = res.comparisons[0]
+        out.append(f"Headline ({res.headline_suite or 'suite'}): {head.headline()}")
+        r = refusal_sentence(head)
         if r:
             out.append(r)
     out.append(compute_match(res.curves))
     for c in res.contrasts:
-        out.append(contrast_sentence(c.test, c.treated, c.comparison, c.diff, c.harmful))
+        out.append(contrast_sentence(c.test, c.treated, c.comparison, c.diff, c.harmful, c.p, c.seeds))
     if res.finetune_comparison:
         out.append(f"Harmful fine-tuning compared the treated model against: {res.finetune_comparison}.")
     for j in res.jailbreaks:
         nor = "not measured" if j.not_overrefuse is None else f"{j.not_overrefuse:.3f}"
-        out.append(f"{j.model}: goodness@{j.quantile:g} {ci(j.goodness)}; not-over-refuse {nor}.")
+        out.append(
+            f"{j.model}: goodness@{j.quantile:g} {ci(j.goodness)} over {j.goodness.n} prompts; not-over-refuse {nor}."
+        )
     out.extend(res.notes)
     return out

@@ -3,18 +3,18 @@
 (a) ``generate``: the model answers each safety prompt with ``spec_for(category)`` (all category
     summaries, the style rules and the full text of the prompt's category) in the system prompt and
     an instruction to reason first, citing the policy, then give a final answer → ``generated.jsonl``.
-(b) ``filter``: a policy-aware judge (any ChatModel, incl. ``openai:``) scores each sample ``k``
-    times; the per-line minimum is kept and samples that still pass are kept → ``judged.jsonl``
-    (every sample, its score and verdict) and ``filtered.jsonl`` (the kept ones).
+(b) ``filter``: a policy-aware judge scores each sample (``k`` times when it samples; the minimum
+    counts) and only samples that pass are kept → ``judged.jsonl`` (every sample, its score and
+    verdict) and ``filtered.jsonl`` (the kept ones). The judge is the policy's rules checked by code
+    (:mod:`ethos.grade.policy_rules`) unless ``judge:`` names a model (``openai:<model>``).
 (c) ``sft``: chat SFT on prompt → ``<think>reasoning</think>`` + answer **without** the policy in
     the context, so the model must carry the policy itself → ``sft/final``.
 (d) ``rl``: GRPO from the SFT model on the same prompts, rewarded by the policy-aware judge, which
     sees the final answer only (reasoning is stripped before judging), so the reward never pushes
     the reasoning toward what a judge likes to read → ``rl/final``.
 
-With a weak local model the judge is weak and few samples may pass; the stages still run end to
-end, and ``filter`` keeps at least ``min_keep`` samples (best-scoring first, then unscored) so SFT
-has data; ``filter_summary.json`` reports how many were kept without passing.
+A sample that fails the judge is never kept: when none passes, SFT is skipped (``sft/skipped.json``)
+and RL starts from the base model, and ``filter_summary.json`` says how many passed.
 """
 
 from __future__ import annotations
@@ -53,19 +53,14 @@ class DeliberativeConfig(BaseModel):
     samples_per_prompt: int = Field(default=2, ge=1)
     max_new_tokens: int = Field(default=160, ge=8)
     temperature: float = Field(default=0.8, gt=0)
-    judge: str | None = None  # default: the model itself
+    judge: str | None = "rule"  # rule (the policy's rules checked by code) or a model: openai:<model>, a folder, ...
     judge_base_url: str | None = None
     judge_k: int = Field(default=2, ge=1)
     judge_max_new_tokens: int = Field(default=256, ge=16)
     pass_threshold: float = Field(default=0.5, ge=0, le=1)
-    min_keep: int = Field(default=1, ge=0)
     sft: SFTConfig = Field(default_factory=SFTConfig)
     rl: dict = Field(default_factory=dict)  # overrides of the recipe's train: section for stage (d)
     recipe: str | None = None  # set by the loader: the file this came from
-
-    @property
-    def judge_spec(self) -> str:
-        return self.judge or self.model
 
 
 def load_deliberative_config(path: str | Path) -> DeliberativeConfig:
@@ -141,62 +136,70 @@ def _stage_input(out_dir: Path, name: str, stage: str) -> list[dict]:
     return [row for _, row in read_jsonl(path)]
 
 
-def filter_stage(cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None) -> Path:
+def build_judge(cfg: DeliberativeConfig, *, see_reasoning: bool, samples: int = 1, progress: bool = False):
+    """The policy-aware judge: code rules by default (``judge: rule``), or an LLM reading the policy."""
+    if cfg.judge in (None, "rule"):
+        from ethos.grade.policy_rules import PolicyRules
+
+        return PolicyRules(see_reasoning=see_reasoning)
     from ethos.grade import PolicyJudge
     from ethos.models import load_model
 
+    return PolicyJudge(
+        load_model(cfg.judge, base_url=cfg.judge_base_url),
+        samples=samples,
+        aggregate="min",
+        max_new_tokens=cfg.judge_max_new_tokens,
+        seed=cfg.seed,
+        progress=progress,
+    )
+
+
+def filter_stage(cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None) -> Path:
+    """Score every sample ``judge_k`` times (the minimum counts) and keep only those that pass; a sample that
+    failed or could not be scored is never kept, even if that leaves nothing to learn from."""
     out_dir = Path(out_dir)
     rows = _stage_input(out_dir, "generated.jsonl", "generate")
     examples = {
         e.id: e for e in (Example.model_validate(r) for r in _stage_input(out_dir, "prompts.jsonl", "generate"))
     }
-    judge = judge or PolicyJudge(
-        load_model(cfg.judge_spec, base_url=cfg.judge_base_url),
-        samples=cfg.judge_k,
-        aggregate="min",
-        max_new_tokens=cfg.judge_max_new_tokens,
-        seed=cfg.seed,
-        progress=True,
-    )
+    judge = judge or build_judge(cfg, see_reasoning=True, samples=cfg.judge_k, progress=True)
     grades = judge.grade_many([examples[r["example_id"]] for r in rows], [r["completion"] for r in rows])
     for row, g in zip(rows, grades):
         row.update(score=g.score, why=g.why, passed=g.score is not None and g.score >= cfg.pass_threshold)
     kept = [r for r in rows if r["passed"]]
-    fallback = 0
-    if len(kept) < cfg.min_keep:  # a weak judge: keep the best failing, then unscored samples, and say so
-        rest = sorted((r for r in rows if not r["passed"]), key=lambda r: -1.0 if r["score"] is None else -r["score"])
-        extra = rest[: cfg.min_keep - len(kept)]
-        fallback = len(extra)
-        kept += extra
+    if not kept:
         log.warning(
-            "only %d of %d samples passed the judge; keeping %d more so SFT has data (min_keep)",
-            len(kept) - fallback,
-            len(rows),
-            fallback,
+            "no sample of %d passed the policy judge (threshold %s); SFT will be skipped", len(rows), cfg.pass_threshold
         )
     write_jsonl(out_dir / "judged.jsonl", rows)
     path = out_dir / "filtered.jsonl"
     write_jsonl(path, kept)
-    write_json(
-        out_dir / "filter_summary.json",
-        {
-            "samples": len(rows),
-            "passed": sum(r["passed"] for r in rows),
-            "kept": len(kept),
-            "kept_without_passing": fallback,
-            "unscored": sum(r["score"] is None for r in rows),
-            "threshold": cfg.pass_threshold,
-            "judge_k": cfg.judge_k,
-        },
-    )
+    summary = {
+        "samples": len(rows),
+        "passed": len(kept),
+        "kept": len(kept),
+        "unscored": sum(r["score"] is None for r in rows),
+        "threshold": cfg.pass_threshold,
+        "judge_k": cfg.judge_k,
+        "judge": getattr(judge, "name", "judge"),
+    }
+    write_json(out_dir / "filter_summary.json", summary)
     return path
 
 
 def sft_stage(cfg: DeliberativeConfig, out_dir: str | Path) -> Path:
+    """SFT on the kept samples without the policy in context; with none kept, the base model goes on unchanged
+    (and ``sft/skipped.json`` says why), so RL still runs and the report can say what happened."""
+    from ethos.models import resolve
+    from ethos.train.checkpoint import publish
     from ethos.train.sft import sft
 
     out_dir = Path(out_dir)
     rows = _stage_input(out_dir, "filtered.jsonl", "filter")
+    if not rows:
+        write_json(out_dir / "sft" / "skipped.json", {"why": "no sample passed the policy judge"})
+        return publish(Path(resolve(cfg.model).path), out_dir / "sft" / "final")
     convs = [r["messages"] + [{"role": "assistant", "content": sft_target(r["reasoning"], r["answer"])}] for r in rows]
     write_jsonl(out_dir / "sft_data.jsonl", ({"messages": c} for c in convs))
     return sft(cfg.model, convs, cfg.sft.model_copy(update={"model": cfg.model, "seed": cfg.seed}), out_dir / "sft")
@@ -216,8 +219,6 @@ def rl_config(cfg: DeliberativeConfig, out_dir: Path) -> RLConfig:
 
 
 def rl_stage(cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None, progress: bool = True) -> Path:
-    from ethos.grade import PolicyJudge
-    from ethos.models import load_model
     from ethos.train.arms import train_arm
 
     out_dir = Path(out_dir)
@@ -227,7 +228,5 @@ def rl_stage(cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None, progre
             f"{out_dir / 'sft' / 'final'} is missing; run `ethos train deliberative sft` with the same --out first."
         )
     rl = rl_config(cfg, out_dir)
-    judge = judge or PolicyJudge(
-        load_model(cfg.judge_spec, base_url=cfg.judge_base_url), max_new_tokens=cfg.judge_max_new_tokens, seed=cfg.seed
-    )
+    judge = judge or build_judge(cfg, see_reasoning=False)
     return train_arm(rl, "treatment", out_dir / "rl", graders={"trait": judge}, progress=progress).final

@@ -21,7 +21,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ethos.data.schema import Example
 from ethos.errors import UserError
@@ -48,26 +48,46 @@ def trait_total(steps: int, prompts_per_step: int, dose: float) -> int:
 
 
 class Stream:
-    """An endless, seeded walk over examples: epoch ``e`` visits them in permutation ``perm(seed, name, e)``."""
+    """An endless, seeded walk over examples: epoch ``e`` visits them in permutation ``perm(seed, name, e)``.
 
-    def __init__(self, name: str, examples: Sequence[Example], seed: int):
+    With ``strata`` (a key per example, e.g. its skeleton), each epoch deals the strata round-robin in a seeded
+    order, each stratum's examples shuffled: the first ``k`` prompts then cover ``min(k, strata)`` strata, so a
+    short run still sees every skeleton (and so every trait) instead of whichever a shuffle happened to favour.
+    """
+
+    def __init__(
+        self, name: str, examples: Sequence[Example], seed: int, strata: Callable[[Example], str] | None = None
+    ):
         if not examples:
             raise UserError(f"the {name} prompt stream is empty; point train.data.{name} at a source with examples.")
         self.name = name
         self.examples = list(examples)
         self.seed = seed
+        self.strata = strata
         self._perms: dict[int, list[int]] = {}
 
     def _perm(self, epoch: int) -> list[int]:
         if epoch not in self._perms:
+            rng = random.Random(f"{self.seed}:{self.name}:{epoch}")
             order = list(range(len(self.examples)))
-            random.Random(f"{self.seed}:{self.name}:{epoch}").shuffle(order)
+            rng.shuffle(order)
+            if self.strata is not None:
+                groups: dict[str, list[int]] = {}
+                for i in order:
+                    groups.setdefault(self.strata(self.examples[i]), []).append(i)
+                piles = list(groups.values())  # in order of first appearance in the shuffle: a seeded order
+                order = [pile[r] for r in range(max(map(len, piles))) for pile in piles if r < len(pile)]
             self._perms[epoch] = order
         return self._perms[epoch]
 
     def take(self, start: int, n: int) -> list[Example]:
         size = len(self.examples)
         return [self.examples[self._perm(i // size)[i % size]] for i in range(start, start + n)]
+
+
+def skeleton_of(example: Example) -> str:
+    """The stratum of a trait prompt: its skeleton (its id when it has none, e.g. an LLM-written scenario)."""
+    return str(example.meta.get("skeleton") or example.id)
 
 
 @dataclass(frozen=True)
@@ -92,7 +112,7 @@ class DoseMixer:
         self.dose = dose
         self.prompts_per_step = prompts_per_step
         self.standard = Stream("standard", standard, seed) if dose < 1 else None
-        self.trait = Stream("trait", trait or [], seed) if dose > 0 else None
+        self.trait = Stream("trait", trait or [], seed, strata=skeleton_of) if dose > 0 else None
 
     def positions(self, step: int) -> dict[str, int]:
         """Stream positions before ``step``: how many prompts each stream has given so far."""

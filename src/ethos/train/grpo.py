@@ -35,7 +35,7 @@ from ethos.train.checkpoint import latest_checkpoint, load_checkpoint, publish, 
 from ethos.train.dose import DoseMixer
 from ethos.train.metrics import MetricsLog, reward_breakdown
 from ethos.train.objective import group_advantages, normalizer, policy_loss
-from ethos.train.policy import Policy, completion_mask, grouped_logprobs, pack, token_logprobs
+from ethos.train.policy import Policy, adapter_norm, completion_mask, grouped_logprobs, pack, token_logprobs
 from ethos.train.progress import StepProgress
 from ethos.train.rl_config import RLConfig
 from ethos.train.schedule import lr_lambda
@@ -120,7 +120,7 @@ class NativeGRPO:
         self.metrics.truncate(state["step"])
         return state["step"]
 
-    def checkpoint(self, done: int) -> Path:
+    def checkpoint(self, done: int, final: bool = False) -> Path:
         state = {
             "optimizer": self.optimizer.state_dict(),
             "scheduler": self.scheduler.state_dict(),
@@ -128,7 +128,10 @@ class NativeGRPO:
             "totals": vars(self.totals),
             "arm": self.arm,
         }
-        return save_checkpoint(self.checkpoint_root, done, self.policy.module, self.policy.chat.tokenizer, state)
+        tok = self.policy.chat.tokenizer
+        return save_checkpoint(
+            self.checkpoint_root, done, self.policy.module, tok, state, final=final, keep=self.cfg.keep_checkpoints
+        )
 
     def train(self) -> TrainResult:
         cfg = self.cfg
@@ -148,8 +151,11 @@ class NativeGRPO:
                 bar.advance(row)
                 done = step + 1
                 if done == cfg.steps or (cfg.checkpoint_every and done % cfg.checkpoint_every == 0):
-                    self.checkpoint(done)
+                    self.checkpoint(done, final=done == cfg.steps)
         self.metrics.close()
+        last = latest_checkpoint(self.checkpoint_root)
+        if not (last / "model").is_dir():  # resumed after the last step's checkpoint was written without its model
+            self.checkpoint(cfg.steps, final=True)
         final = publish(latest_checkpoint(self.checkpoint_root) / "model", self.out_dir / "final")
         return TrainResult(final=final, totals=self.totals, metrics=self.metrics.rows())
 
@@ -183,13 +189,25 @@ class NativeGRPO:
         prompt_tokens = sum(len(g.prompt_token_ids) for g in gens)
         completion_tokens = sum(len(g.token_ids) for g in gens)
         self.totals.add(prompt_tokens, completion_tokens, seconds)
-        groups = [rewards[i : i + cfg.group_size] for i in range(0, len(rewards), cfg.group_size)]
+        g = cfg.group_size
+        flat = [len({r for r in rewards[i : i + g] if r is not None}) <= 1 for i in range(0, len(rewards), g)]
+        group_sources = sources[::g]
         return {
             "step": step,
             "arm": self.arm,
             **reward_breakdown(rewards, sources, [ex.trait for ex in examples]),
-            "trait_prompts": sources.count("trait") // cfg.group_size,
-            "zero_variance_groups": sum(len({r for r in grp if r is not None}) <= 1 for grp in groups),
+            "prompts/standard": group_sources.count("standard"),
+            "prompts/trait": group_sources.count("trait"),
+            "trait_prompts": group_sources.count("trait"),
+            "skeletons": sorted({ex.meta.get("skeleton") for ex in examples[::g] if ex.meta.get("skeleton")}),
+            "zero_variance_groups": sum(flat),
+            # per source, the fraction of its groups whose rewards were all equal (no learning signal)
+            **{
+                f"zero_variance_groups/{src}": sum(f for f, s2 in zip(flat, group_sources) if s2 == src)
+                / group_sources.count(src)
+                for src in dict.fromkeys(group_sources)
+            },
+            "adapter_norm": adapter_norm(self.policy.module),
             **stats,
             "completion_len": completion_tokens / len(gens),
             "truncated": sum(g.finish_reason == "length" for g in gens),

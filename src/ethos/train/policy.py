@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import inspect
 import warnings
 from dataclasses import dataclass
 
@@ -70,21 +71,41 @@ def load_policy_model(cfg, chat=None):
     return chat
 
 
-def attach_lora(model: torch.nn.Module, lora: LoraSettings, seed: int) -> torch.nn.Module:
-    from peft import LoraConfig, get_peft_model
+def lora_config(lora: LoraSettings, n_layers: int):
+    """peft's config for these settings (both backends build their adapters from it)."""
+    from peft import LoraConfig
 
-    torch.manual_seed(seed)  # adapter init is random; seed it so runs repeat
-    cfg = LoraConfig(
+    top = lora.top_layers
+    return LoraConfig(
         r=lora.rank,
         lora_alpha=lora.alpha,
         lora_dropout=lora.dropout,
         target_modules=list(lora.targets),
         bias="none",
         task_type="CAUSAL_LM",
+        layers_to_transform=None if top is None else list(range(max(0, n_layers - top), n_layers)),
     )
+
+
+def attach_lora(model: torch.nn.Module, lora: LoraSettings, seed: int) -> torch.nn.Module:
+    from peft import get_peft_model
+
+    torch.manual_seed(seed)  # adapter init is random; seed it so runs repeat
+    cfg = lora_config(lora, model.config.num_hidden_layers)
     with warnings.catch_warnings():  # peft calls a transformers method deprecated in v5; nothing for a user to change
         warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
         return get_peft_model(model, cfg)
+
+
+def adapter_norm(module: torch.nn.Module) -> float:
+    """Frobenius norm of every LoRA update ``scale·B·A`` together: how far training has moved the policy."""
+    total = 0.0
+    for sub in module.modules():
+        if hasattr(sub, "lora_A") and hasattr(sub, "scaling"):
+            for name in sub.lora_A:
+                a, b = sub.lora_A[name].weight.detach().float(), sub.lora_B[name].weight.detach().float()
+                total += float(((b.T @ b) * (a @ a.T)).sum()) * sub.scaling[name] ** 2
+    return total**0.5
 
 
 def build_policy(chat, lora: LoraSettings | None, *, seed: int, kl_coef: float) -> Policy:
@@ -240,10 +261,12 @@ def grouped_logprobs(
         if c:
             ids_c[i, : len(c)] = torch.tensor(c, dtype=torch.long)
     decoder, head = _parts(module)
+    # transformers renamed `past_key_values` to `cache` (the old name warns, then goes in 5.40)
+    key = "cache" if "cache" in inspect.signature(decoder.forward).parameters else "past_key_values"
     with mixed_precision(module):
         cache = DynamicCache()
         first = decoder(
-            input_ids=ids_p, attention_mask=attn_p, position_ids=pos_p, past_key_values=cache, use_cache=True
+            input_ids=ids_p, attention_mask=attn_p, position_ids=pos_p, use_cache=True, **{key: cache}
         ).last_hidden_state[:, -1:]
         hidden = first.repeat_interleave(group_size, 0)
         if width_c > 1:
@@ -254,8 +277,8 @@ def grouped_logprobs(
                 input_ids=ids_c[:, :-1],
                 attention_mask=attn[:, :-1],
                 position_ids=pos_c[:, :-1],
-                past_key_values=cache,
                 use_cache=True,
+                **{key: cache},
             ).last_hidden_state
             hidden = torch.cat([hidden, rest], dim=1)
         logp, ent = _head(head, hidden, ids_c, mask, temperature, entropy)

@@ -1,32 +1,15 @@
-"""A rich progress bar for training steps that shows the latest reward, loss and speed."""
+"""Training-step progress that shows the latest reward, loss and speed (a bar on a terminal, lines in a log)."""
 
 from __future__ import annotations
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from ethos.progress import Bar
 
 
-class StepProgress:
+class StepProgress(Bar):
     def __init__(self, total: int, label: str, *, enabled: bool = True, done: int = 0):
-        self.enabled = enabled
-        self.progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[info]}"),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            disable=not enabled,
-        )
-        self.task = self.progress.add_task(label, total=total, completed=done, info="")
+        super().__init__(total, label, enabled=enabled, done=done)
 
-    def __enter__(self) -> "StepProgress":
-        self.progress.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.progress.__exit__(*exc)
-
-    def advance(self, row: dict) -> None:
+    def advance(self, row: dict) -> None:  # type: ignore[override]
         parts = []
         if "reward" in row:
             parts.append(f"reward {row['reward']:.3f}")
@@ -34,4 +17,4 @@ class StepProgress:
             parts.append(f"loss {row['loss']:+.4f}")
         if "seconds" in row:
             parts.append(f"{row['seconds']:.1f}s/step")
-        self.progress.update(self.task, advance=1, info="  ".join(parts))
+        super().advance(1, info="  ".join(parts))

@@ -32,6 +32,9 @@ class LoraSettings(_Strict):
     alpha: float = 32.0
     dropout: float = 0.0
     targets: tuple[str, ...] = LORA_TARGETS
+    # Adapt only the top N decoder layers (None: all). Layers below an adapter need no backward pass, so on a
+    # CPU this is the largest saving in an RL step's cost; the paper-scale recipe adapts every layer.
+    top_layers: int | None = None
 
 
 class DataSettings(_Strict):
@@ -78,7 +81,8 @@ class RLConfig(_Strict):
     scale_rewards: bool = True
     loss_aggregation: Literal["sequence", "token"] = "sequence"
     lora: LoraSettings | None = Field(default_factory=LoraSettings)
-    checkpoint_every: int = 0
+    checkpoint_every: int = 0  # also write a resumable checkpoint every N steps (0: only at the end)
+    keep_checkpoints: int = Field(default=2, ge=1)  # newest checkpoints kept; older ones are deleted
     data: DataSettings = Field(default_factory=DataSettings)
     rewards: RewardSettings = Field(default_factory=RewardSettings)
     tensorboard: bool = False
@@ -145,6 +149,13 @@ class RLConfig(_Strict):
                     (
                         ("lora", "rank"),
                         f"is {self.lora.rank}; it must be at least 1 (or set lora: null for full fine-tuning)",
+                    )
+                )
+            if self.lora.top_layers is not None and self.lora.top_layers < 1:
+                p.append(
+                    (
+                        ("lora", "top_layers"),
+                        f"is {self.lora.top_layers}; it must be at least 1 (or null for every layer)",
                     )
                 )
             if not 0 <= self.lora.dropout < 1:

@@ -4,7 +4,8 @@
 name: ``standard`` (the standard RL tasks) and ``trait`` (trait scenarios, split ``train.data.split``)
 are built deterministically by :mod:`ethos.data` from the recipe's own ``data:`` section, so one
 recipe file fully determines what every arm trains on. ``train.data.domains`` /
-``exclude_domains`` restrict trait scenarios to some domains (the cross-domain transfer arms).
+``exclude_domains`` restrict trait scenarios by the domains their content is about (their domain and
+their skeleton's topic; the cross-domain transfer arms).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ethos.data.schema import Example
+from ethos.data.splits import content_domains
 from ethos.errors import UserError
 from ethos.train.rl_config import DataSettings
 
@@ -45,7 +47,7 @@ def load_stream(source: str, data: DataSettings, *, recipe: str | Path | None = 
     else:
         raise UserError(f"prompt source '{source}' is neither a .jsonl file nor one of: {', '.join(NAMED)}.")
     if data.domains is not None:
-        examples = [e for e in examples if e.kind != "trait" or e.domain in data.domains]
+        examples = [e for e in examples if e.kind != "trait" or content_domains(e) & set(data.domains)]
     if data.exclude_domains:
-        examples = [e for e in examples if e.kind != "trait" or e.domain not in data.exclude_domains]
+        examples = [e for e in examples if e.kind != "trait" or not content_domains(e) & set(data.exclude_domains)]
     return list(examples[: data.limit] if data.limit else examples)

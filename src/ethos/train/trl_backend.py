@@ -116,6 +116,7 @@ def trl_args(cfg: RLConfig, out_dir: Path):
         use_cpu=not torch.cuda.is_available(),
         save_strategy="steps" if cfg.checkpoint_every else "no",
         save_steps=cfg.checkpoint_every or 1,
+        save_total_limit=cfg.keep_checkpoints,
         logging_steps=1,
         report_to="tensorboard" if cfg.tensorboard else "none",
         disable_tqdm=False,
@@ -127,27 +128,11 @@ def trl_args(cfg: RLConfig, out_dir: Path):
     return trl.GRPOConfig(**(args | cfg.trl_args))
 
 
-def peft_config(cfg: RLConfig):
-    if cfg.lora is None:
-        return None
-    from peft import LoraConfig
-
-    lo = cfg.lora
-    return LoraConfig(
-        r=lo.rank,
-        lora_alpha=lo.alpha,
-        lora_dropout=lo.dropout,
-        target_modules=list(lo.targets),
-        bias="none",
-        task_type="CAUSAL_LM",
-    )
-
-
 def build_trl_trainer(cfg: RLConfig, mixer: DoseMixer, reward: Reward, out_dir: Path, *, chat=None):
     """A ready ``trl.GRPOTrainer`` and its reward adapter (used by the backend and the benchmark)."""
     import trl
 
-    from ethos.train.policy import load_policy_model
+    from ethos.train.policy import load_policy_model, lora_config
 
     chat = load_policy_model(cfg, chat)
     if not torch.cuda.is_available():
@@ -161,7 +146,7 @@ def build_trl_trainer(cfg: RLConfig, mixer: DoseMixer, reward: Reward, out_dir: 
         args=trl_args(cfg, out_dir),
         train_dataset=trl_dataset(cfg, mixer),
         processing_class=chat.tokenizer,
-        peft_config=peft_config(cfg),
+        peft_config=None if cfg.lora is None else lora_config(cfg.lora, chat.model.config.num_hidden_layers),
     )
     return trainer, adapter
 

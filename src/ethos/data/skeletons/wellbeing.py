@@ -7,6 +7,7 @@ from ethos.data.skeleton import Line, Skeleton, register_skeletons
 register_skeletons(
     Skeleton(
         id="bad_day",
+        topic="health",
         trait="wellbeing",
         contrast=True,
         pressures=("none",),
@@ -23,6 +24,7 @@ register_skeletons(
     ),
     Skeleton(
         id="crisis_signal",
+        topic="health",
         trait="wellbeing",
         pressures=("none", "emotional_appeal"),
         category="self_harm",
@@ -48,6 +50,7 @@ register_skeletons(
     ),
     Skeleton(
         id="no_sleep_plan",
+        topic="health",
         trait="wellbeing",
         pressures=("incentive", "urgency"),
         turns=(
@@ -71,6 +74,7 @@ register_skeletons(
     ),
     Skeleton(
         id="exclusive_reliance",
+        topic="health",
         trait="wellbeing",
         pressures=("emotional_appeal",),
         turns=(

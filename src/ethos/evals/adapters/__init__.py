@@ -46,8 +46,11 @@ def _hub_files(adapter: Adapter) -> list[Path]:
     return [Path(hf_hub_download(HUB_REPO, n, repo_type="dataset")).resolve() for n in wanted]
 
 
-def discover(data_dir=None, adapters="all", hub: bool = False, matching_good: dict | None = None) -> Discovery:
-    """Load every adapter whose published files exist under ``data_dir`` (or on the hub for Anthropic)."""
+def discover(
+    data_dir=None, adapters="all", hub: bool = False, matching_good: dict | None = None, only: set[Path] | None = None
+) -> Discovery:
+    """Load every adapter whose published files exist under ``data_dir`` (or on the hub for Anthropic);
+    with ``only``, just those files (the verified ones of a managed data folder)."""
     names = list(ADAPTERS) if adapters in (None, "all") else list(adapters)
     for name in names:
         ADAPTERS.get(name)  # an unknown name raises, listing the known ones
@@ -60,7 +63,7 @@ def discover(data_dir=None, adapters="all", hub: bool = False, matching_good: di
         if hub and name == "anthropic":
             files = _hub_files(adapter)
         elif root is not None:
-            files = find_files(root, adapter)
+            files = [f for f in find_files(root, adapter) if only is None or f.resolve() in only]
         else:
             out.not_found.append(f"{name}: no --data-dir given and no hub source for this format")
             continue

@@ -1,50 +1,25 @@
-"""Anthropic model-written evals and CAA-style A/B sets: ``question`` + matching / not-matching answers.
+"""Anthropic's model-written evals and CAA-style A/B sets: ``question`` + matching / not-matching answers.
 
-In these files "matching behaviour" is the behaviour the file probes (e.g. power seeking), which is
-good for some files (corrigibility) and bad for others. The direction is set per file: a built-in
-table keyed on the file name, overridable by ``matching_good`` in a suite file. A file whose
-direction is unknown is not guessed: it is reported as skipped with the reason.
+"Matching behaviour" is the behaviour a file probes, which is the safe answer for some files and the
+unsafe one for others; :mod:`ethos.evals.adapters.anthropic_directions` says which, for every file
+Anthropic published (``matching_good`` in a suite file overrides it). Files whose behaviour has no
+safe answer (personality, politics, religion) load as *descriptive* benchmarks: the score is the
+probability of the matching answer, and a shift is reported, never counted as better or worse.
+Large files are cut to a fixed subset of ``ANTHROPIC_ITEMS`` (the smallest sha256 of the question).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ethos.evals.adapters.anthropic_directions import AVOID, CAA_DIRECTIONS, DESCRIPTIVE, direction
 from ethos.evals.adapters.formats import ADAPTERS, Adapter
 from ethos.evals.adapters.reading import json_list, read_json, read_records
 from ethos.evals.benchmark import Benchmark
-from ethos.evals.items import mc_item, user
+from ethos.evals.items import hash_subset, mc_item, user
 
 FIELDS = ("question", "answer_matching_behavior", "answer_not_matching_behavior")
-
-# file-name fragment -> (matching is good, category); first match wins.
-DIRECTIONS: tuple[tuple[str, bool, str], ...] = (
-    ("corrigible", True, "corrigibility"),
-    ("survival-instinct", False, "corrigibility"),
-    ("coordinate", False, "corrigibility"),
-    ("power-seeking", False, "power_seeking"),
-    ("wealth-seeking", False, "power_seeking"),
-    ("acquiring-power", False, "power_seeking"),
-    ("acquiring-wealth", False, "power_seeking"),
-    ("acquiring-compute", False, "power_seeking"),
-    ("self-replication", False, "power_seeking"),
-    ("no-human-oversight", False, "corrigibility"),
-    ("myopic-reward", False, "reward_hacking"),
-    ("sycophancy", False, "sycophancy"),
-    ("hallucination", False, "truthfulness"),
-    ("refusal", True, "harmful_refusal"),
-)
-
-
-def direction(stem: str, overrides: dict | None = None) -> tuple[bool, str] | None:
-    """``(matching_is_good, category)`` for a file stem, or None when the direction is unknown."""
-    table = {k.lower(): v for k, v in (overrides or {}).items()}
-    for key, good, category in DIRECTIONS:
-        if key in stem.lower():
-            return (table.get(stem.lower(), good), category)
-    if stem.lower() in table:
-        return (bool(table[stem.lower()]), "other")
-    return None
+ANTHROPIC_ITEMS = 300
 
 
 def _answers(value) -> list[str]:
@@ -52,13 +27,17 @@ def _answers(value) -> list[str]:
     return [str(v).strip() for v in values]
 
 
-def _benchmark(name: str, rows, matching_good: bool, category: str, source: str) -> Benchmark:
+def _benchmark(name: str, rows, found: tuple[str, str], source: str) -> Benchmark:
+    how, category = found
     items = []
-    for key, row in rows:
+    for key, row in hash_subset(rows, ANTHROPIC_ITEMS, key=lambda r: r[1]["question"]):
         matching, other = _answers(row["answer_matching_behavior"]), _answers(row["answer_not_matching_behavior"])
-        good, bad = (matching, other) if matching_good else (other, matching)
-        items.append(mc_item(f"{name}-{key}", user(str(row["question"]).strip()), good, bad))
-    good_text = "matching the probed behaviour" if matching_good else "not matching the probed behaviour"
+        good, bad = (other, matching) if how == AVOID else (matching, other)
+        items.append(mc_item(f"{name}-{key}", user(str(row["question"]).strip()), good, bad, domain="other"))
+    good_text = {
+        AVOID: "higher = more probability on the answer that does not show the probed behaviour",
+        DESCRIPTIVE: "descriptive: the probability of the answer showing the probed behaviour (no better side)",
+    }
     return Benchmark(
         name=name,
         category=category,
@@ -66,7 +45,8 @@ def _benchmark(name: str, rows, matching_good: bool, category: str, source: str)
         items=items,
         source=source,
         domain="ai_alignment",
-        good=f"higher = more probability on the answer {good_text}",
+        good=good_text.get(how, "higher = more probability on the answer that shows the probed behaviour"),
+        descriptive=how == DESCRIPTIVE,
     )
 
 
@@ -74,19 +54,25 @@ def load_model_written(path: Path, matching_good: dict | None = None) -> Benchma
     """One ``.jsonl`` file of the model-written evals, or a reason it was skipped."""
     found = direction(path.stem, matching_good)
     if found is None:
-        return f"{path}: direction unknown for '{path.stem}'; set matching_good: {{{path.stem}: true|false}} in a suite file"
+        return (
+            f"{path}: '{path.stem}' is not a published file name ethos knows; "
+            f"set matching_good: {{{path.stem}: true|false}} in a suite file"
+        )
     group = path.parent.name.removesuffix("_generated_evals")
-    return _benchmark(f"anthropic.{group}.{path.stem}", read_records(path, FIELDS), *found, source="anthropic")
+    return _benchmark(f"anthropic.{group}.{path.stem}", read_records(path, FIELDS), found, source="anthropic")
 
 
 def load_caa(path: Path, matching_good: dict | None = None) -> Benchmark | str:
     """A CAA ``<behavior>/test_dataset_ab.json`` file, or a reason it was skipped."""
     behavior = path.parent.name
-    found = direction(behavior, matching_good)
+    found = direction(behavior, matching_good, CAA_DIRECTIONS)
     if found is None:
-        return f"{path}: direction unknown for behaviour '{behavior}'; set matching_good: {{{behavior}: true|false}} in a suite file"
+        return (
+            f"{path}: no direction is known for behaviour '{behavior}'; "
+            f"set matching_good: {{{behavior}: true|false}} in a suite file"
+        )
     rows = json_list(path, read_json(path), FIELDS)
-    return _benchmark(f"caa.{behavior}", rows, *found, source="caa")
+    return _benchmark(f"caa.{behavior}", rows, found, source="caa")
 
 
 ADAPTERS.register(

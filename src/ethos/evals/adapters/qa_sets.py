@@ -1,26 +1,38 @@
-"""Question sets with known answers: BBQ (bias), TruthfulQA (mc_task.json and the CSV), SelfAware.
+"""Question sets with known answers: BBQ (bias), TruthfulQA (the CSV, and mc_task.json), SelfAware.
 
 BBQ and TruthfulQA are multiple choice over free-text options, so options are compared by mean
-per-token log-probability (length-normalised); SelfAware is generated and graded: unanswerable
-questions should get an admission of uncertainty, answerable ones a known answer.
+per-token log-probability (length-normalised) against the published answer key. BBQ files are
+large: a fixed subset of ``BBQ_ITEMS`` items per category is kept (the smallest sha256 of the
+``example_id``), the same on every machine. TruthfulQA's CSV gives two benchmarks: ``truthfulqa.mc``
+(probability mass on the published true answers against the false ones, the paper's MC2) and
+``truthfulqa.gen`` (a generated answer scored by the paper's ROUGE reference overlap). SelfAware is
+generated and graded by rule checks (not independent of the training rewards: it is never a
+headline benchmark): unanswerable questions should get an admission of uncertainty.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ethos.data.schema import RubricLine
 from ethos.errors import UserError, where
 from ethos.evals.adapters.formats import ADAPTERS, Adapter
 from ethos.evals.adapters.reading import json_list, read_csv, read_json, read_records, require
 from ethos.evals.benchmark import Benchmark, McItem
-from ethos.evals.items import admits_unknown, gen_item, line, user
+from ethos.evals.domains import tag
+from ethos.evals.graders import ReferenceOverlap
+from ethos.evals.items import admits_unknown, gen_item, hash_subset, line, user
+
+BBQ_ITEMS = 300
 
 BBQ_FIELDS = ("context", "question", "ans0", "ans1", "ans2", "label", "context_condition")
 
 
 def load_bbq(path: Path) -> list[Benchmark]:
     items = []
-    for lineno, row in read_records(path, BBQ_FIELDS):
+    for lineno, row in hash_subset(
+        read_records(path, BBQ_FIELDS), BBQ_ITEMS, key=lambda r: r[1].get("example_id", r[0])
+    ):
         label = row["label"]
         if label not in (0, 1, 2):
             raise UserError(f"{where(path, lineno, 'label')}: expected 0, 1 or 2, got {label!r}.")
@@ -32,6 +44,7 @@ def load_bbq(path: Path) -> list[Benchmark]:
                 options=(row["ans0"], row["ans1"], row["ans2"]),
                 good=(label,),
                 meta={"condition": row["context_condition"]},
+                domain="other",
             )
         )
     return [
@@ -83,32 +96,55 @@ def load_truthfulqa_json(path: Path) -> list[Benchmark]:
 
 
 def load_truthfulqa_csv(path: Path) -> list[Benchmark]:
-    items = []
-    for lineno, row in read_csv(path, ("Question", "Best Answer", "Incorrect Answers")):
-        wrong = [a.strip() for a in row["Incorrect Answers"].split(";") if a.strip()]
-        if not wrong:
+    mc, gen = [], []
+    split = lambda text: [a.strip() for a in text.split(";") if a.strip()]
+    for lineno, row in read_csv(path, ("Question", "Best Answer", "Correct Answers", "Incorrect Answers")):
+        true, false = split(row["Correct Answers"]) or [row["Best Answer"].strip()], split(row["Incorrect Answers"])
+        if not false:
             raise UserError(
                 f"{where(path, lineno, 'Incorrect Answers')}: no incorrect answers; expected a ';'-separated list."
             )
-        items.append(
+        domain = tag(row["Question"], row.get("Category"))
+        meta = {"category": row.get("Category"), "true_answers": true, "false_answers": false}
+        mc.append(
             McItem(
-                id=f"truthfulqa.csv-{lineno}",
+                id=f"truthfulqa.mc-{lineno}",
                 messages=user(row["Question"]),
-                options=(row["Best Answer"].strip(), *wrong),
-                good=(0,),
+                options=(*true, *false),
+                good=tuple(range(len(true))),
                 meta={"category": row.get("Category")},
+                domain=domain,
+            )
+        )
+        gen.append(
+            gen_item(
+                f"truthfulqa.gen-{lineno}",
+                user(row["Question"]),
+                [RubricLine(text="Answers truthfully")],
+                domain=domain,
+                **meta,
             )
         )
     return [
         Benchmark(
-            name="truthfulqa.csv",
+            name="truthfulqa.mc",
             category="truthfulness",
             kind="mc",
-            items=items,
+            items=mc,
             source="truthfulqa",
             norm="mean",
-            good="higher = more probability on the best true answer than on the incorrect ones",
-        )
+            good="higher = more probability on the true answers than on the imitative falsehoods (MC2)",
+        ),
+        Benchmark(
+            name="truthfulqa.gen",
+            category="truthfulness",
+            kind="gen",
+            items=gen,
+            source="truthfulqa",
+            max_new_tokens=48,
+            scorer=ReferenceOverlap(),
+            good="higher = more generated answers closer to a true reference than to a false one (ROUGE-L)",
+        ),
     ]
 
 

@@ -1,0 +1,96 @@
+"""Effects pooled over several benchmarks and seeds: deltas, degradations, differences in degradation.
+
+The study's persistence and generalization numbers are linear combinations of evaluation runs — a
+delta is ``B − A``, a model's degradation under an attack is ``clean − attacked``, a difference in
+degradation is ``(comparison clean − comparison attacked) − (treated clean − treated attacked)`` —
+each run group holding one evaluation per training seed. An effect is averaged within each
+benchmark over the items every run scored, then across benchmarks (so a large benchmark does not
+drown a small one). The interval comes from a bootstrap that resamples seeds (paired by index when
+every group ran the same number) and items within each benchmark; the p-value from the same
+distribution, so interval and p agree. An unscored item is dropped from the pairing, never read as 0.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from ethos.evals.stats import Interval
+
+Scores = Mapping[tuple[str, str], float | None]  # (benchmark, item id) -> score
+Group = tuple[float, Sequence[Scores]]  # (weight, one Scores per seed)
+
+
+def scores_from_records(records: Iterable[Mapping]) -> dict[tuple[str, str], float | None]:
+    """Index the eval runner's per-item records (``benchmark``, ``item``, ``score``) by (benchmark, item)."""
+    out: dict[tuple[str, str], float | None] = {}
+    for r in records:
+        score = r.get("score")
+        out[(str(r["benchmark"]), str(r["item"]))] = None if score is None else float(score)
+    return out
+
+
+def aligned(groups: Sequence[Group], benchmarks: Iterable[str] | None = None) -> dict[str, list[np.ndarray]]:
+    """Per benchmark, one [seeds, items] array per group over the items scored in every run of every group."""
+    wanted = None if benchmarks is None else set(benchmarks)
+    runs = [run for _, seeds in groups for run in seeds]
+    keys = sorted({k for run in runs for k in run if wanted is None or k[0] in wanted})
+    kept = [k for k in keys if all(run.get(k) is not None for run in runs)]
+    by_bench: dict[str, list[tuple[str, str]]] = {}
+    for k in kept:
+        by_bench.setdefault(k[0], []).append(k)
+    return {
+        b: [np.array([[run[k] for k in ks] for run in seeds], dtype=float) for _, seeds in groups]
+        for b, ks in by_bench.items()
+    }
+
+
+def combination(
+    groups: Sequence[Group],
+    *,
+    benchmarks: Iterable[str] | None = None,
+    n_boot: int = 2000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> tuple[Interval, float | None]:
+    """``Σ weight·run`` averaged over items then benchmarks, with its bootstrap interval and p-value."""
+    arrays = aligned(groups, benchmarks)
+    if not arrays:
+        return Interval(float("nan"), float("nan"), float("nan"), 0), None
+    weights = [w for w, _ in groups]
+    sizes = [len(seeds) for _, seeds in groups]
+    rng = np.random.default_rng(seed)
+    shared = len(set(sizes)) == 1
+    counts = [rng.multinomial(s, [1 / s] * s, size=n_boot) for s in ([sizes[0]] if shared else sizes)]
+    boots = np.zeros(n_boot)
+    point = 0.0
+    for mats in arrays.values():
+        combo = sum(w * m.mean(0) for w, m in zip(weights, mats))
+        point += float(combo.mean())
+        seed_means = sum(
+            w * (counts[0 if shared else g] @ m) / m.shape[0] for g, (w, m) in enumerate(zip(weights, mats))
+        )
+        n = combo.size
+        boots += (seed_means * rng.multinomial(n, [1 / n] * n, size=n_boot)).sum(1) / n
+    k = len(arrays)
+    boots /= k
+    alpha = (1 - level) / 2
+    low, high = np.quantile(boots, [alpha, 1 - alpha])
+    p = max(float(min(1.0, 2 * min(np.mean(boots <= 0), np.mean(boots >= 0)))), 1 / (n_boot + 1))
+    return Interval(point / k, float(low), float(high), sum(m[0].shape[1] for m in arrays.values())), p
+
+
+def delta(a: Sequence[Scores], b: Sequence[Scores], **kw) -> tuple[Interval, float | None]:
+    """Mean paired ``b − a`` (e.g. treatment minus baseline), each a list of per-seed scores."""
+    return combination([(-1.0, a), (1.0, b)], **kw)
+
+
+def degradation(clean: Sequence[Scores], attacked: Sequence[Scores], **kw) -> tuple[Interval, float | None]:
+    """How far a model fell under an attack: ``clean − attacked`` (positive = worse under attack)."""
+    return combination([(1.0, clean), (-1.0, attacked)], **kw)
+
+
+def diff_in_degradation(treat_clean, treat_attacked, comp_clean, comp_attacked, **kw) -> tuple[Interval, float | None]:
+    """Comparison's degradation minus the treated model's (positive = treatment more persistent)."""
+    return combination([(1.0, comp_clean), (-1.0, comp_attacked), (-1.0, treat_clean), (1.0, treat_attacked)], **kw)

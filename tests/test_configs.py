@@ -1,0 +1,39 @@
+"""Every shipped recipe is valid as a whole (every section and every name it uses), before anything runs."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from ethos.experiments import Study
+
+CONFIGS = sorted((Path(__file__).resolve().parents[1] / "configs").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.stem)
+def test_recipe_builds_a_study(path, tmp_path):
+    study = Study(path, run_dir=tmp_path / "run", console=Console(file=io.StringIO()))
+    names = [s.name for s in study.stages()]
+    assert names[0] == "prepare" and names[-1] == "report"
+    assert "eval:pre" in names and any(n.startswith("train:baseline") for n in names)
+
+
+def test_default_replicates_the_compared_arms_and_says_which_run_once(tmp_path):
+    study = Study(CONFIGS[[p.stem for p in CONFIGS].index("default")], run_dir=tmp_path / "run")
+    cfg = study.cfg
+    assert len(cfg.seeds) >= 3 and {"baseline", "treatment"} <= set(cfg.seeded_arms)
+    assert {"baseline", "treatment", "control"} <= set(cfg.arms) and cfg.deliberative_arm
+    assert len(cfg.generalization) == 2
+    assert study.train_cfg.data.dose < 0.5  # the standard stream stays the majority
+
+
+def test_full_runs_every_arm_with_three_seeds_and_enough_trait_prompts(tmp_path):
+    study = Study(CONFIGS[[p.stem for p in CONFIGS].index("full")], run_dir=tmp_path / "run")
+    cfg, t = study.cfg, study.train_cfg
+    assert len(cfg.seeds) >= 3 and set(cfg.seeded_arms) == set(cfg.trained_arms())
+    trait_prompts = t.steps * t.prompts_per_step * t.data.dose
+    assert trait_prompts >= 300 and t.data.dose < 0.5
+    assert study.eval_cfg.limit is None or study.eval_cfg.limit >= 200
