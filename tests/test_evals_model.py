@@ -122,11 +122,12 @@ def test_cli_eval_and_compare(tmp_path, cache):
             ],
         )
         assert r.exit_code == 0, r.output
+        assert "…" not in r.output  # at 80 columns, tables fold; they never cut a number or a name
     r = cli.invoke(
         app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "c.json"), "--n-boot", "200"]
     )
     assert r.exit_code == 0, r.output
-    assert "B improved over A on" in r.output
+    assert "B improved over A on" in r.output and "…" not in r.output
     comp = json.loads((tmp_path / "c.json").read_text())
     assert comp["rows"][0]["n"] == 2
     r = cli.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--json", "--n-boot", "200"])

@@ -237,3 +237,29 @@ def test_the_default_recipe_learns_at_unit_scale(tmp_path):
     up = moved[torch.tensor(favoured)].mean()
     down = moved[~torch.tensor(favoured)].mean()
     assert up > 0.5 and down < -0.1, f"favoured {up:+.3f} nats, others {down:+.3f} nats at lr {cfg.lr}"
+
+
+def test_metrics_are_logged_per_prompt_source(tmp_path):
+    """Each step logs, for each prompt source, its mean reward and share of zero-variance groups, plus the adapter's
+    weight norm (how far the policy moved from the start; the KL too when kl_coef > 0): what the report's training
+    curves are drawn from."""
+    from ethos.data.procedural import cell_scenarios
+
+    trait = tmp_path / "trait.jsonl"
+    scenarios = cell_scenarios("truthfulness", "health", 4, seed=0) + cell_scenarios("corrigibility", "science", 4, 0)
+    trait.write_text("".join(e.model_dump_json() + "\n" for e in scenarios))
+    data = {"standard": str(tmp_path / "tasks.jsonl"), "trait": str(trait), "dose": 0.5}
+    cfg = tiny(tmp_path, steps=2, batch_size=16, group_size=4, micro_batch_size=16, max_new_tokens=10, lr=3e-3,
+               lr_schedule="constant", data=data)  # fmt: skip
+    result = train_arm(
+        cfg, "treatment", tmp_path / "run", graders={"standard": RuleGrader(), "trait": RuleGrader()}, chat=fresh(),
+        progress=False,
+    )  # fmt: skip
+    for row in result.metrics:
+        for src in ("standard", "trait"):
+            assert 0.0 <= row[f"reward/{src}"] <= 1.0
+            assert 0.0 <= row[f"zero_variance_groups/{src}"] <= 1.0
+        assert row["adapter_norm"] >= 0.0 and "kl" not in row  # kl_coef is 0 here
+    assert (
+        result.metrics[-1]["adapter_norm"] > result.metrics[0]["adapter_norm"]
+    )  # the policy moved away from the start

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import platform
-import re
 import time
 from importlib import metadata
 from pathlib import Path
@@ -21,7 +20,8 @@ import numpy as np
 from ethos.evals.compare import IN_RANGE, compare_runs
 from ethos.evals.personas import get_persona
 from ethos.evals.validity import ValidityRow
-from ethos.experiments.evaluation import generalization_cells, heldout_rows, load_records, load_summary
+from ethos.experiments.deliberative_panel import deliberative_panel
+from ethos.experiments.evaluation import generalization_cells, heldout_rows, load_summary
 from ethos.experiments.persistence import attack_rows, jailbreak_result
 from ethos.experiments.study_config import PRE, ModelRun, expand
 from ethos.experiments.training import GEN_PREFIX, domain_label, training_curve
@@ -253,54 +253,12 @@ def _design(study, curves: list[TrainingCurve]) -> list:
 def _deliberative(study) -> DeliberativePanel | None:
     if not study.cfg.deliberative_arm:
         return None
-    runs = study.cfg.runs("deliberative")
-    summaries = [json.loads((study.arm_dir(r) / "filter_summary.json").read_text(encoding="utf-8")) for r in runs]
-    panel = DeliberativePanel(
-        judge=str(summaries[0].get("judge")),
-        samples=sum(s["samples"] for s in summaries),
-        passed=sum(s["passed"] for s in summaries),
-        sft_skipped=any((study.arm_dir(r) / "sft" / "skipped.json").exists() for r in runs),
-    )
     models = {
         "pre": [study.eval_dir(PRE)],
         "baseline": _dirs(study, "baseline"),
         "deliberative": _dirs(study, "deliberative"),
     }
-    by_category = {
-        "not unsafe (harmful requests refused)": "harmful_refusal",
-        "not over-refusing (benign requests answered)": "over_refusal",
-    }
-    for label, category in by_category.items():
-        names = [b.name for b in study.suite.benchmarks if b.category == category and b.kind == "gen"]
-        panel.rows[label] = {m: _mean_score(dirs, names) for m, dirs in models.items()}
-    gen = [b.name for b in study.suite.benchmarks if b.kind == "gen"]
-    panel.rows["style: refusals of at most three sentences (the policy's rule)"] = {
-        m: _brief_refusals(dirs, gen) for m, dirs in models.items()
-    }
-    panel.rows["style: words per reply"] = {m: _reply_words(dirs, gen) for m, dirs in models.items()}
-    panel.rows["style: replies with leftover reasoning tags"] = {m: _leaked(dirs, gen) for m, dirs in models.items()}
-    return panel
-
-
-def _mean_score(dirs: list[Path], names: list[str]) -> float | None:
-    scores = [r["score"] for d in dirs for r in load_records(d, names) if r.get("score") is not None]
-    return float(np.mean(scores)) if scores else None
-
-
-def _brief_refusals(dirs: list[Path], names: list[str]) -> float | None:
-    refusals = [str(r.get("reply", "")) for d in dirs for r in load_records(d, names) if r.get("refused")]
-    counts = [len([x for x in re.split(r"[.!?]+(?:\s|$)", text) if x.strip()]) for text in refusals]
-    return float(np.mean([n <= 3 for n in counts])) if counts else None
-
-
-def _reply_words(dirs: list[Path], names: list[str]) -> float | None:
-    words = [len(str(r.get("reply", "")).split()) for d in dirs for r in load_records(d, names) if "reply" in r]
-    return float(np.mean(words)) if words else None
-
-
-def _leaked(dirs: list[Path], names: list[str]) -> float | None:
-    replies = [str(r.get("reply", "")) for d in dirs for r in load_records(d, names) if "reply" in r]
-    return float(np.mean(["<think>" in x or "</think>" in x for x in replies])) if replies else None
+    return deliberative_panel(study, models)
 
 
 def _coupling(study) -> list[CouplingRow]:

@@ -25,6 +25,7 @@ from ethos.models import kernels
 from ethos.models.kv_cache import KVCache
 from ethos.models.sampling import sample_next
 from ethos.models.stops import truncate_at_stop
+from ethos.models.threads import ThreadGovernor
 from ethos.models.types import Generation, SamplingParams
 from ethos.models.weights import PackedWeights, pack_weights
 
@@ -231,31 +232,33 @@ class FastEngine:
         finished = [False] * B
         live = torch.arange(B)  # original row index (and cache row) of each live batch row
         next_pos = lens.clone()
-        for step in range(steps):
-            tok, lp = sample_next(logits, params, gen)
-            rows = live.tolist()
-            for i, t, logp in zip(rows, tok.tolist(), lp.tolist()):
-                out_ids[i].append(t)
-                out_lp[i].append(logp)
-            if params.top_logprobs:
-                top = torch.log_softmax(logits.float(), dim=-1).topk(params.top_logprobs, dim=-1)
-                for i, ids, vals in zip(rows, top.indices.tolist(), top.values.tolist()):
-                    out_top[i].append(list(zip(ids, vals)))
-            if on_token is not None:
-                on_token(rows, tok.tolist())
-            done = torch.isin(tok, stop_ids)
-            if params.stop:
-                done |= self._hit_stop([out_ids[i] for i in rows], params.stop)
-            for r in torch.nonzero(done).flatten().tolist():
-                finished[rows[r]] = True
-            done |= budget[live] <= step + 1  # out of budget: stops, unfinished ("length")
-            if done.all() or step == steps - 1:
-                break
-            if done.any():  # drop finished rows so the batch costs what its live rows cost
-                keep = torch.nonzero(~done).flatten()
-                live, tok, next_pos, fill = live[keep], tok[keep], next_pos[keep], fill[keep]
-            logits = self._logits(self._decode(tok, next_pos, cache, live, fill))
-            next_pos, fill = next_pos + 1, fill + 1
+        with ThreadGovernor() as threads:
+            for step in range(steps):
+                threads.tick()
+                tok, lp = sample_next(logits, params, gen)
+                rows = live.tolist()
+                for i, t, logp in zip(rows, tok.tolist(), lp.tolist()):
+                    out_ids[i].append(t)
+                    out_lp[i].append(logp)
+                if params.top_logprobs:
+                    top = torch.log_softmax(logits.float(), dim=-1).topk(params.top_logprobs, dim=-1)
+                    for i, ids, vals in zip(rows, top.indices.tolist(), top.values.tolist()):
+                        out_top[i].append(list(zip(ids, vals)))
+                if on_token is not None:
+                    on_token(rows, tok.tolist())
+                done = torch.isin(tok, stop_ids)
+                if params.stop:
+                    done |= self._hit_stop([out_ids[i] for i in rows], params.stop)
+                for r in torch.nonzero(done).flatten().tolist():
+                    finished[rows[r]] = True
+                done |= budget[live] <= step + 1  # out of budget: stops, unfinished ("length")
+                if done.all() or step == steps - 1:
+                    break
+                if done.any():  # drop finished rows so the batch costs what its live rows cost
+                    keep = torch.nonzero(~done).flatten()
+                    live, tok, next_pos, fill = live[keep], tok[keep], next_pos[keep], fill[keep]
+                logits = self._logits(self._decode(tok, next_pos, cache, live, fill))
+                next_pos, fill = next_pos + 1, fill + 1
         return [self._finish(prompts[i], out_ids[i], out_lp[i], finished[i], params, out_top[i]) for i in range(B)]
 
     def _hit_stop(self, rows: list[list[int]], stops: tuple[str, ...]) -> torch.Tensor:

@@ -16,7 +16,7 @@ else the server is doing. Streaming is real: each token is sent as it is sampled
 the start of a ``stop`` string is held back until it is clear).
 
 Standard library HTTP (four routes and a thread per connection do not need a web framework); the
-request schema is pydantic, like every other input of ethos.
+request schema (``server_protocol.py``) is pydantic, like every other input of ethos.
 """
 
 from __future__ import annotations
@@ -29,76 +29,11 @@ import uuid
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
+from ethos.models.server_protocol import BadRequest, ChatRequest, CompletionRequest, Streamer, logprob_entries
 from ethos.models.types import Generation, SamplingParams
-
-MAX_N = 16
-
-
-class TextPart(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    type: Literal["text"]
-    text: str
-
-
-class Message(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    role: Literal["system", "developer", "user", "assistant"]
-    content: str | list[TextPart] | None = ""
-
-    def plain(self) -> dict[str, str]:
-        text = self.content if isinstance(self.content, str) else "".join(p.text for p in self.content or [])
-        return {"role": "system" if self.role == "developer" else self.role, "content": text}
-
-
-class StreamOptions(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    include_usage: bool = False
-
-
-class _Common(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # OpenAI clients send fields a local model has no use for
-    model: str
-    max_tokens: int | None = Field(default=None, ge=1)
-    temperature: float | None = Field(default=None, ge=0, le=2)
-    top_p: float | None = Field(default=None, gt=0, le=1)
-    n: int = Field(default=1, ge=1, le=MAX_N)
-    stop: str | list[str] | None = None
-    seed: int | None = None
-    stream: bool = False
-    stream_options: StreamOptions | None = None
-
-    def stops(self) -> tuple[str, ...]:
-        stops = (self.stop,) if isinstance(self.stop, str) else tuple(self.stop or ())
-        if len(stops) > 4 or any(not s for s in stops):
-            raise BadRequest("stop takes at most 4 non-empty strings", "stop")
-        return stops
-
-
-class ChatRequest(_Common):
-    messages: list[Message] = Field(min_length=1)
-    max_completion_tokens: int | None = Field(default=None, ge=1)
-    logprobs: bool = False
-    top_logprobs: int | None = Field(default=None, ge=0, le=20)
-
-
-class CompletionRequest(_Common):
-    prompt: str | list[str]
-    logprobs: int | None = Field(default=None, ge=0, le=5)
-    echo: bool = False
-
-
-class BadRequest(Exception):
-    def __init__(self, message: str, param: str | None = None, *, status: int = 400, code: str | None = None):
-        super().__init__(message)
-        self.status, self.param, self.code = status, param, code
-
-    def body(self) -> dict:
-        kind = "invalid_request_error" if self.status < 500 else "server_error"
-        return {"error": {"message": str(self), "type": kind, "param": self.param, "code": self.code}}
 
 
 @dataclass(eq=False)
@@ -175,55 +110,6 @@ class Batcher:
             for job in batch:
                 job.future.set_result(gens[k : k + len(job.prompts)])
                 k += len(job.prompts)
-
-
-def _logprob_entries(tokenizer, gen: Generation) -> list[dict]:
-    out = []
-    for i, (tok, lp) in enumerate(zip(gen.token_ids, gen.logprobs)):
-        text = tokenizer.decode([tok])
-        tops = gen.top_logprobs[i] if i < len(gen.top_logprobs) else []
-        out.append(
-            {
-                "token": text,
-                "logprob": lp,
-                "bytes": list(text.encode()),
-                "top_logprobs": [
-                    {"token": (t := tokenizer.decode([tid])), "logprob": v, "bytes": list(t.encode())}
-                    for tid, v in tops
-                ],
-            }
-        )
-    return out
-
-
-class _Streamer:
-    """Turns a choice's token ids into text deltas, holding back what may still become a stop string."""
-
-    def __init__(self, tokenizer, stops: tuple[str, ...], stop_ids: set[int]):
-        self.tokenizer, self.stops, self.stop_ids = tokenizer, stops, stop_ids
-        self.ids: list[int] = []
-        self.sent = ""
-
-    def push(self, token: int) -> str:
-        if token in self.stop_ids:
-            return ""
-        self.ids.append(token)
-        text = self.tokenizer.decode(self.ids, skip_special_tokens=True)
-        if text.endswith("\ufffd"):  # a character split across tokens: wait for the rest
-            return ""
-        if any(s in text for s in self.stops):
-            return ""  # the final text (cut at the stop) is sent by finish()
-        hold = max((len(s) - 1 for s in self.stops), default=0)
-        ready = text[: len(text) - hold] if hold else text
-        if not ready.startswith(self.sent) or len(ready) <= len(self.sent):
-            return ""
-        delta, self.sent = ready[len(self.sent) :], ready
-        return delta
-
-    def finish(self, final: str) -> str:
-        delta = final[len(self.sent) :] if final.startswith(self.sent) else ""
-        self.sent = final
-        return delta
 
 
 def make_server(
@@ -345,7 +231,7 @@ def make_server(
                     prompts = [model.tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
             per_choice = [p for p in prompts for _ in range(req.n)]
             job = _Job(per_choice, params, limit, tokens=queue.Queue() if req.stream else None)
-            streamers = [_Streamer(model.tokenizer, params.stop, set(model.chat.stop_token_ids)) for _ in per_choice]
+            streamers = [Streamer(model.tokenizer, params.stop, set(model.chat.stop_token_ids)) for _ in per_choice]
             return batcher.submit(job), len(per_choice), streamers
 
         def _usage(self, gens: list[Generation]) -> dict:
@@ -357,7 +243,7 @@ def make_server(
             chat = isinstance(req, ChatRequest)
             choices = []
             for i, g in enumerate(gens):
-                lps = _logprob_entries(model.tokenizer, g) if req.logprobs else None
+                lps = logprob_entries(model.tokenizer, g) if req.logprobs else None
                 if chat:
                     choices.append(
                         {
@@ -395,7 +281,7 @@ def make_server(
             self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
             self.wfile.flush()
 
-        def _stream(self, req, job: _Job, streamers: list[_Streamer]) -> None:
+        def _stream(self, req, job: _Job, streamers: list[Streamer]) -> None:
             chat = isinstance(req, ChatRequest)
             rid, now = f"{'chatcmpl' if chat else 'cmpl'}-{uuid.uuid4().hex[:24]}", int(time.time())
             head = {
@@ -447,7 +333,7 @@ def make_server(
                     gens = None
                 if gens is not None:
                     for i, g in enumerate(gens):
-                        lps = _logprob_entries(model.tokenizer, g) if chat and req.logprobs else None
+                        lps = logprob_entries(model.tokenizer, g) if chat and req.logprobs else None
                         rest = streamers[i].finish(g.text)
                         if rest or lps:
                             self._event(chunk(i, rest, lps=lps))

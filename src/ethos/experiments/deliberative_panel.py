@@ -1,0 +1,65 @@
+"""The deliberative-alignment panel of the report, recomputed from the per-item records of the evaluated models.
+
+Not unsafe and not over-refusing are the mean scores of the headline's generation benchmarks of the harmful- and
+over-refusal categories (XSTest unsafe / safe and their kin); style is checked against the safety policy's rules:
+refusals of at most three sentences, reply length, and no reasoning tags left in the answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+from ethos.experiments.evaluation import load_records
+from ethos.report.results import DeliberativePanel
+
+
+def deliberative_panel(study, models: dict[str, list[Path]]) -> DeliberativePanel:
+    """The panel for the deliberative arm: its filter's yield and, for each model (name -> its eval folders, one per
+    seed), the share of harmful requests refused, of benign ones answered, and the policy's style rules."""
+    runs = study.cfg.runs("deliberative")
+    summaries = [json.loads((study.arm_dir(r) / "filter_summary.json").read_text(encoding="utf-8")) for r in runs]
+    panel = DeliberativePanel(
+        judge=str(summaries[0].get("judge")),
+        samples=sum(s["samples"] for s in summaries),
+        passed=sum(s["passed"] for s in summaries),
+        sft_skipped=any((study.arm_dir(r) / "sft" / "skipped.json").exists() for r in runs),
+    )
+    by_category = {
+        "not unsafe (harmful requests refused)": "harmful_refusal",
+        "not over-refusing (benign requests answered)": "over_refusal",
+    }
+    for label, category in by_category.items():
+        names = [b.name for b in study.suite.benchmarks if b.category == category and b.kind == "gen"]
+        panel.rows[label] = {m: _mean_score(dirs, names) for m, dirs in models.items()}
+    gen = [b.name for b in study.suite.benchmarks if b.kind == "gen"]
+    panel.rows["style: refusals of at most three sentences (the policy's rule)"] = {
+        m: _brief_refusals(dirs, gen) for m, dirs in models.items()
+    }
+    panel.rows["style: words per reply"] = {m: _reply_words(dirs, gen) for m, dirs in models.items()}
+    panel.rows["style: replies with leftover reasoning tags"] = {m: _leaked(dirs, gen) for m, dirs in models.items()}
+    return panel
+
+
+def _mean_score(dirs: list[Path], names: list[str]) -> float | None:
+    scores = [r["score"] for d in dirs for r in load_records(d, names) if r.get("score") is not None]
+    return float(np.mean(scores)) if scores else None
+
+
+def _brief_refusals(dirs: list[Path], names: list[str]) -> float | None:
+    refusals = [str(r.get("reply", "")) for d in dirs for r in load_records(d, names) if r.get("refused")]
+    counts = [len([x for x in re.split(r"[.!?]+(?:\s|$)", text) if x.strip()]) for text in refusals]
+    return float(np.mean([n <= 3 for n in counts])) if counts else None
+
+
+def _reply_words(dirs: list[Path], names: list[str]) -> float | None:
+    words = [len(str(r.get("reply", "")).split()) for d in dirs for r in load_records(d, names) if "reply" in r]
+    return float(np.mean(words)) if words else None
+
+
+def _leaked(dirs: list[Path], names: list[str]) -> float | None:
+    replies = [str(r.get("reply", "")) for d in dirs for r in load_records(d, names) if "reply" in r]
+    return float(np.mean(["<think>" in x or "</think>" in x for x in replies])) if replies else None
