@@ -20,3 +20,12 @@ def test_quiet_when_disabled(capsys):
     with Bar(5, "x", enabled=False) as bar:
         bar.advance(5)
     assert capsys.readouterr().err == ""
+
+
+def test_batches_by_count_and_by_padded_tokens():
+    from ethos.models.progress import batches
+
+    assert list(batches(list(range(7)), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    lens = {0: 900, 1: 900, 2: 10, 3: 10}  # longest first, as generation orders them
+    fits = lambda rows: len(rows) * (lens[rows[0]] + 100) <= 1500  # noqa: E731
+    assert list(batches([0, 1, 2, 3], 32, fits=fits)) == [[0], [1], [2, 3]]  # a long row alone, short rows together

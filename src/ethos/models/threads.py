@@ -8,9 +8,13 @@ the cores that are actually free avoids the barrier stall, so ``ThreadGovernor``
 machine's busy time (``/proc/stat``) against this process's own CPU time a few times a second and
 sets ``torch``'s thread count to the cores the others leave free (never below one, never above the
 count it started with). On a quiet machine it changes nothing; where ``/proc/stat`` does not exist
-(macOS, Windows) it does nothing. ``ETHOS_ADAPTIVE_THREADS=0`` keeps the thread count fixed (matrix
-products may round differently with another thread count, so a bit-exact rerun on a busy machine
-wants it off).
+(macOS, Windows) it does nothing.
+
+It is off unless ``ETHOS_ADAPTIVE_THREADS=1``: matrix products may round differently with another
+thread count, so with it the same seed can sample different tokens on a busy machine than on a
+quiet one, and ``bench/contention.py`` measured no gain from it beside one niced busy process (the
+fixed two threads kept 0.61 of the quiet speed, the governor 0.58, AVX2 path, 2026-11-30). It is
+for machines shared with other multi-threaded jobs, where a fixed count stalls at every barrier.
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ class ThreadGovernor:
     def __init__(self, interval: float = 0.25, *, enabled: bool | None = None):
         self.interval = interval
         if enabled is None:
-            enabled = STAT.exists() and os.environ.get("ETHOS_ADAPTIVE_THREADS", "1") != "0"
+            enabled = STAT.exists() and os.environ.get("ETHOS_ADAPTIVE_THREADS", "0") == "1"
         self.enabled = enabled
         self.threads = self.current = torch.get_num_threads()
         self.changes = 0
