@@ -30,6 +30,7 @@ from ethos.evals.suites import Suite
 from ethos.evals.summary import summarize_benchmark
 from ethos.files import append_jsonl, read_jsonl_tolerant, write_json, write_jsonl
 from ethos.models.cache import ethos_home
+from ethos.progress import Bar
 
 CHUNK = {"mc": 96, "gen": 64}
 
@@ -161,7 +162,11 @@ def run_suite(
     for bench in suite.benchmarks:
         key = settings_key(system, prefix_turns, grader_label(bench, grader))
         plans.append(_plan(bench, root / mhash / f"{bench.name}-{bench.fingerprint()}-{key}.jsonl", limit))
-    with _progress(progress, total) as tick:
+    with Bar(total, "eval", enabled=progress) as bar:  # a bar on a terminal, a line per benchmark in a log
+
+        def tick(n: int, label: str) -> None:
+            bar.advance(n, label=f"eval {label}")
+
         tick(sum(len(p.items) - len(p.todo) for p in plans), "cached")
         _score_plans(model, plans, system, prefix_turns, grader, tick)
     for plan in plans:
@@ -189,19 +194,3 @@ def run_suite(
     }
     write_json(out_dir / "summary.json", summary)
     return SuiteResult(out_dir=out_dir, summary=summary, records=records)
-
-
-class _progress:
-    """Progress over all items of the suite (a bar on a terminal, a line per benchmark in a log; nothing when quiet)."""
-
-    def __init__(self, enabled: bool, total: int):
-        from ethos.progress import Bar
-
-        self.bar = Bar(total, "eval", enabled=enabled)
-
-    def __enter__(self):
-        self.bar.__enter__()
-        return lambda n, label: self.bar.advance(n, label=f"eval {label}")
-
-    def __exit__(self, *exc):
-        return self.bar.__exit__(*exc)

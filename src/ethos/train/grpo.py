@@ -153,9 +153,6 @@ class NativeGRPO:
                 if done == cfg.steps or (cfg.checkpoint_every and done % cfg.checkpoint_every == 0):
                     self.checkpoint(done, final=done == cfg.steps)
         self.metrics.close()
-        last = latest_checkpoint(self.checkpoint_root)
-        if not (last / "model").is_dir():  # resumed after the last step's checkpoint was written without its model
-            self.checkpoint(cfg.steps, final=True)
         final = publish(latest_checkpoint(self.checkpoint_root) / "model", self.out_dir / "final")
         return TrainResult(final=final, totals=self.totals, metrics=self.metrics.rows())
 
