@@ -188,7 +188,7 @@ class LocalChatModel:
         order = sorted(range(len(prompts)), key=lambda i: -len(prompts[i]))
 
         def fits(rows: list[int]) -> bool:  # padded tokens of the batch, which size its KV cache and prefill
-            return len(rows) * (len(prompts[rows[0]]) + max(limits[i] for i in rows)) <= TOKENS_PER_BATCH
+            return len(rows) * (max(len(prompts[i]) for i in rows) + max(limits[i] for i in rows)) <= TOKENS_PER_BATCH
 
         label = f"generate [{self.name}]"
         for b, idx in enumerate(batches(order, self.batch_size, progress=progress, label=label, fits=fits)):
