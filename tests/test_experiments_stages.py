@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from rich.console import Console
 
@@ -34,3 +36,26 @@ def test_interrupted_study_resumes_after_the_last_finished_stage(tmp_path):
     assert calls == ["a", "b", "b", "c"]
     assert list(timings) == ["a", "b", "c"]
     assert run.stage_info("c")["info"]["out"] == "c" and run.stage_info("c")["info"]["peak_rss_gb"] > 0
+
+
+def test_each_stage_starts_with_what_is_alive_frozen_and_collects_only_its_own(tmp_path):
+    import gc
+
+    seen = []
+    gc.unfreeze()
+    try:
+        run_stages(
+            [Stage("a", 1, lambda: seen.append(gc.get_freeze_count())), Stage("b", 1, lambda: None)],
+            _claimed(tmp_path),
+            Console(file=io.StringIO()),
+        )
+        assert seen[0] > 1000  # the interpreter's and the libraries' objects, exempt from later collections
+        assert gc.get_freeze_count() == 0  # and collectable again once the stages are over
+    finally:
+        gc.unfreeze()
+
+
+def _claimed(path):
+    run = RunDir(path / "run", {"k": 1}, "k: 1\n")
+    run.claim()
+    return run

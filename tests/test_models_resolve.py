@@ -112,3 +112,34 @@ def test_conversion_parses_each_gguf_file_once_and_restores_the_library(tmp_path
         assert gguf.get_tensor_name_map(arch, 2) is gguf.get_tensor_name_map(arch, 2)
     assert (gguf.GGUFReader, gguf.get_tensor_name_map) == (reader, names)
     assert gguf.GGUFReader(path) is not gguf.GGUFReader(path)
+
+
+def test_weights_are_hashed_once_per_process_until_the_file_changes(tmp_path, monkeypatch):
+    import os
+
+    import ethos.models.embedded as embedded
+
+    calls = []
+    monkeypatch.setattr(embedded, "file_sha256", lambda p: calls.append(p) or f"h{len(calls)}")
+    weights = tmp_path / "model.safetensors"
+    weights.write_bytes(b"abc")
+    assert embedded._weights_sha256(weights) == embedded._weights_sha256(weights) == "h1"
+    weights.write_bytes(b"abd")  # same size: the modification time tells
+    st = weights.stat()
+    os.utime(weights, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    assert embedded._weights_sha256(weights) == "h2" and len(calls) == 2
+
+
+@pytest.mark.model
+def test_models_command_prepares_the_cpu_and_says_what_it_found():
+    from typer.testing import CliRunner
+
+    from ethos.cli import app
+    from ethos.models.hardware import cpu_info, describe
+    from ethos.models.kernels import native, variant_for
+
+    result = CliRunner().invoke(app, ["models"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    variant = variant_for(cpu_info())
+    assert f"CPU: {describe()} · dtype auto → " in result.output
+    assert (f"native kernels: {variant} in " if variant and native() else "native kernels: none") in result.output

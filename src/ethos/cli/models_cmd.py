@@ -28,7 +28,22 @@ def models(
     for spec in EMBEDDED.values():
         table.add_row(spec.name, "yes" if is_prepared(spec) else "no", str(spec.folder), spec.description)
     out.print(table)
+    if prepare:
+        _prepare_cpu()
     out.print("Also accepted by --model: a local HF folder, a hub id (org/name), or openai:<model>.")
+
+
+def _prepare_cpu() -> None:
+    """Build this CPU's native kernels and settle ``dtype: auto`` now, so the first study does not pay for them."""
+    from ethos.models.hardware import auto_dtype, cpu_info, describe, dtype_name
+    from ethos.models.kernels import build_folder, native, variant_for
+
+    variant = variant_for(cpu_info())
+    with out.status(f"building the native kernels for {variant} (once per CPU kind)" if variant else "checking"):
+        ready = native()
+        dtype = dtype_name(auto_dtype())
+    kernels = f"{variant} in {build_folder(variant)}" if ready and variant else "none (tensor-op path)"
+    out.print(f"CPU: {describe()} · dtype auto → {dtype} · native kernels: {kernels}", highlight=False)
 
 
 def chat(

@@ -2,9 +2,11 @@
 
 Two checkpoints with the same name but different weights must never share cached results, and the
 same weights loaded from two folders should. For an in-process model we hash every parameter and
-buffer (LoRA adapters included, since they are in the state dict) plus the chat template; hashing
-135M parameters takes well under a second. A remote endpoint exposes no weights, so its hash is its
-name and URL — stated in the run summary as ``hash_basis``.
+buffer (LoRA adapters included, since they are in the state dict) plus the chat template. The hash
+is XXH3-128 (the ``xxhash`` package): a cache key must catch accidental changes, not resist forgery,
+and it reads the 540 MB of a 135M-parameter fp32 model in 0.06 s where blake2b took 0.8 s (measured
+on a 2-core Emerald Rapids; a study hashes every model it evaluates). A remote endpoint exposes no
+weights, so its hash is its name and URL — stated in the run summary as ``hash_basis``.
 
 The hash is remembered on the model object together with each tensor's storage and version counter
 (PyTorch bumps the counter on every in-place write), so evaluating the same model on several suites
@@ -16,6 +18,7 @@ from __future__ import annotations
 import hashlib
 
 import torch
+import xxhash
 
 
 def model_hash(model) -> tuple[str, str]:
@@ -30,7 +33,7 @@ def model_hash(model) -> tuple[str, str]:
     memo = getattr(model, "_ethos_hash", None)
     if memo is not None and memo[0] == stamp:
         return memo[1], "weights"
-    h = hashlib.blake2b(digest_size=16)
+    h = xxhash.xxh3_128()
     with torch.no_grad():
         for key, tensor in state:
             h.update(key.encode())

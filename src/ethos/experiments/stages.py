@@ -51,6 +51,19 @@ def release_memory() -> None:
         pass
 
 
+def freeze_survivors() -> None:
+    """Exempt what is alive now from every later garbage collection (``gc.freeze``).
+
+    torch, transformers and peft leave about 400,000 tracked objects behind once imported, and a full
+    collection walks all of them: 0.2 s each time, and a study collects before every model load and
+    after every stage (measured: 13 s of the smoke study's 2 min 50 s). What is alive when a stage
+    starts is modules, classes and the study's own state, which live to the end anyway; freezing it
+    leaves the collector only what the stage itself creates, which is what it is there to free.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def _fmt(seconds: float) -> str:
     seconds = int(seconds)
     return (
@@ -65,29 +78,33 @@ def run_stages(stages: list[Stage], run: RunDir, console: Console | None = None)
     done_weight = 0.0
     spent = 0.0  # seconds of stages run in this process, for the rate
     spent_weight = 0.0
-    for i, stage in enumerate(stages, 1):
-        head = f"[bold]{i}/{len(stages)}[/] {stage.name}"
-        if run.done(stage.name):
-            console.print(f"{head} [green]✓ finished earlier[/]", highlight=False)
+    try:
+        for i, stage in enumerate(stages, 1):
+            head = f"[bold]{i}/{len(stages)}[/] {stage.name}"
+            if run.done(stage.name):
+                console.print(f"{head} [green]✓ finished earlier[/]", highlight=False)
+                done_weight += stage.weight
+                continue
+            remaining = total - done_weight
+            eta = (
+                f"ETA ~{_fmt(spent / spent_weight * remaining)}"
+                if spent >= MIN_RATE_SECONDS
+                else "ETA after the first long stage"
+            )
+            console.rule(f"{head} · {done_weight / total:.0%} of the study · {eta}")
+            started = time.time()
+            freeze_survivors()
+            info = stage.run() or {}
+            release_memory()
+            seconds = time.time() - started
+            run.mark_done(
+                stage.name, seconds, {"peak_rss_gb": round(peak_rss_gb(), 3)} | info
+            )  # a worker stage reports its own (worker + parent)
+            console.print(f"{head} [green]done[/] in {_fmt(seconds)}", highlight=False)
             done_weight += stage.weight
-            continue
-        remaining = total - done_weight
-        eta = (
-            f"ETA ~{_fmt(spent / spent_weight * remaining)}"
-            if spent >= MIN_RATE_SECONDS
-            else "ETA after the first long stage"
-        )
-        console.rule(f"{head} · {done_weight / total:.0%} of the study · {eta}")
-        started = time.time()
-        info = stage.run() or {}
-        release_memory()
-        seconds = time.time() - started
-        run.mark_done(
-            stage.name, seconds, {"peak_rss_gb": round(peak_rss_gb(), 3)} | info
-        )  # a worker stage reports its own (worker + parent)
-        console.print(f"{head} [green]done[/] in {_fmt(seconds)}", highlight=False)
-        done_weight += stage.weight
-        if seconds >= 1.0 and stage.weight > 1:  # set-up stages (weight 1: model, data) say nothing about the rate
-            spent += seconds
-            spent_weight += stage.weight
+            if seconds >= 1.0 and stage.weight > 1:  # set-up stages (weight 1: model, data) say nothing about the rate
+                spent += seconds
+                spent_weight += stage.weight
+    finally:
+        gc.unfreeze()  # what was frozen becomes collectable again once the stages are over
     return run.timings()

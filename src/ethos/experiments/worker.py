@@ -62,8 +62,14 @@ def run_stage_in_worker(config_path: str | Path, run_dir: str | Path, stage: str
 
 def main(argv: list[str]) -> int:
     config_path, run_dir, stage, out = argv
+    import peft  # noqa: F401 -- every stage of a worker uses them; imported here so the freeze below covers them
+    import torch  # noqa: F401
+    import transformers  # noqa: F401
+
+    from ethos.experiments.stages import freeze_survivors
     from ethos.experiments.study import Study
 
+    freeze_survivors()
     try:
         study = Study(config_path, run_dir=run_dir, isolate=False)
         by_name = {s.name: s for s in study.stages()}
