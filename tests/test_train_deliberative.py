@@ -19,8 +19,10 @@ class ScriptedJudge:
 
     def __init__(self, scores):
         self.scores = list(scores)
+        self.read: list[str] = []
 
     def grade_many(self, examples, completions):
+        self.read += completions
         return [Grade(s, why="scripted") for s, _ in zip(self.scores, completions)]
 
 
@@ -31,6 +33,7 @@ def _cfg() -> DeliberativeConfig:
         limit=3,
         samples_per_prompt=1,
         max_new_tokens=16,
+        reasoning_start="Reasoning: The category is",
         judge_k=1,
         judge_max_new_tokens=16,
         sft=tiny | {"steps": 1, "batch_size": 2},
@@ -48,11 +51,12 @@ def test_pipeline_keeps_only_passing_samples_and_hides_the_policy_from_sft(tmp_p
         nothing = tmp_path / "nothing-passes"
         shutil.copytree(tmp_path, nothing)
 
-        # one pass, one failure, one unscored: only the pass is kept
-        kept = [
-            json.loads(x)
-            for x in filter_stage(cfg, tmp_path, judge=ScriptedJudge([0.9, 0.1, None])).read_text().splitlines()
-        ]
+        assert all(r["completion"].startswith(cfg.reasoning_start) for r in generated)
+
+        # one pass, one failure, one unscored: only the pass is kept; the judge never reads the given words
+        judge = ScriptedJudge([0.9, 0.1, None])
+        kept = [json.loads(x) for x in filter_stage(cfg, tmp_path, judge=judge).read_text().splitlines()]
+        assert judge.read == [r["completion"][len(cfg.reasoning_start) :] for r in generated]
         summary = json.loads((tmp_path / "filter_summary.json").read_text())
         assert (summary["samples"], summary["passed"], summary["unscored"]) == (3, 1, 1)
         assert [r["id"] for r in kept] == [generated[0]["id"]]

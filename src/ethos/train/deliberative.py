@@ -13,6 +13,9 @@
     sees the final answer only (reasoning is stripped before judging), so the reward never pushes
     the reasoning toward what a judge likes to read → ``rl/final``.
 
+With ``reasoning_start`` the first words of the reasoning are given rather than sampled (a 135M model
+never cites the policy unprompted); they stay in the SFT target and are hidden from the judge.
+
 A sample that fails the judge is never kept: when none passes, SFT is skipped (``sft/skipped.json``)
 and RL starts from the base model, and ``filter_summary.json`` says how many passed.
 """
@@ -20,6 +23,7 @@ and RL starts from the base model, and ``filter_summary.json`` says how many pas
 from __future__ import annotations
 
 import logging
+import random
 import re
 from pathlib import Path
 from typing import Literal
@@ -55,6 +59,10 @@ class DeliberativeConfig(BaseModel):
     temperature: float = Field(default=0.8, gt=0)
     judge: str | None = "rule"  # rule (the policy's rules checked by code) or a model: openai:<model>, a folder, ...
     judge_base_url: str | None = None
+    # Words the reasoning starts with, given to the model rather than sampled (a local model only). A 135M model
+    # asked to cite the policy never does; started on "The category that applies is" it names one about half of
+    # the time. The words are part of the SFT target, so the tuned model learns to write them itself.
+    reasoning_start: str = ""
     judge_k: int = Field(default=2, ge=1)
     judge_max_new_tokens: int = Field(default=256, ge=16)
     pass_threshold: float = Field(default=0.5, ge=0, le=1)
@@ -91,12 +99,23 @@ def safety_prompts(cfg: DeliberativeConfig) -> list[Example]:
 
     examples = load_stream(cfg.prompts, DataSettings(), recipe=cfg.recipe)
     known = set(policy_categories())
-    chosen = [e for e in examples if e.meta.get("category") in known]
-    if not chosen:
+    by_category: dict[str, list[Example]] = {}
+    for e in examples:
+        if e.meta.get("category") in known:
+            by_category.setdefault(e.meta["category"], []).append(e)
+    if not by_category:
         raise UserError(
             f"deliberative.prompts '{cfg.prompts}' has no examples with a safety-policy meta.category "
             f"({', '.join(sorted(known))})."
         )
+    # Each category's prompts in a seeded order, then one from each category in turn: any limit covers every
+    # category (the stream is ordered by trait and skeleton, so its first 24 were all one category).
+    queues = []
+    for category in sorted(by_category):
+        group = by_category[category][:]
+        random.Random(f"{cfg.seed}:{category}").shuffle(group)
+        queues.append(group)
+    chosen = [q[i] for i in range(max(map(len, queues))) for q in queues if i < len(q)]
     return chosen[: cfg.limit] if cfg.limit else chosen
 
 
@@ -108,6 +127,11 @@ def generate_stage(cfg: DeliberativeConfig, out_dir: str | Path) -> Path:
     prompts = safety_prompts(cfg)
     write_jsonl(out_dir / "prompts.jsonl", (e.model_dump(mode="json") for e in prompts))
     model = load_model(cfg.model, dtype=cfg.dtype)
+    if cfg.reasoning_start and not hasattr(model, "generate_ids"):
+        raise UserError(
+            f"deliberative.reasoning_start needs a local model to continue, and {cfg.model} is served remotely; "
+            "set reasoning_start: '' in the deliberative: section."
+        )
     convs, rows = [], []
     for ex in prompts:
         system = f"{spec_for(ex.meta['category'])}\n\n{INSTRUCTION}"
@@ -116,14 +140,16 @@ def generate_stage(cfg: DeliberativeConfig, out_dir: str | Path) -> Path:
             rows.append(
                 {"id": f"{ex.id}#{k}", "example_id": ex.id, "category": ex.meta["category"], "messages": ex.chat()}
             )
-    gens = model.generate(
-        convs,
-        SamplingParams(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, seed=cfg.seed),
-        progress=True,
-    )
+    params = SamplingParams(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, seed=cfg.seed)
+    if cfg.reasoning_start:
+        start = model.tokenizer(cfg.reasoning_start, add_special_tokens=False)["input_ids"]
+        gens = model.generate_ids([model.encode(c) + start for c in convs], params, progress=True)
+    else:
+        gens = model.generate(convs, params, progress=True)
     for row, g in zip(rows, gens):
-        reasoning, answer = split_reasoning(g.text)
-        row.update(completion=g.text, reasoning=reasoning, answer=answer, finish_reason=g.finish_reason)
+        completion = cfg.reasoning_start + g.text
+        reasoning, answer = split_reasoning(completion)
+        row.update(completion=completion, reasoning=reasoning, answer=answer, finish_reason=g.finish_reason)
     path = out_dir / "generated.jsonl"
     write_jsonl(path, rows)
     return path
@@ -164,7 +190,9 @@ def filter_stage(cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None) ->
         e.id: e for e in (Example.model_validate(r) for r in _stage_input(out_dir, "prompts.jsonl", "generate"))
     }
     judge = judge or build_judge(cfg, see_reasoning=True, samples=cfg.judge_k, progress=True)
-    grades = judge.grade_many([examples[r["example_id"]] for r in rows], [r["completion"] for r in rows])
+    # The judge reads what the model wrote: words given to it (reasoning_start) cannot earn the citation.
+    written = [r["completion"].removeprefix(cfg.reasoning_start) for r in rows]
+    grades = judge.grade_many([examples[r["example_id"]] for r in rows], written)
     for row, g in zip(rows, grades):
         row.update(score=g.score, why=g.why, passed=g.score is not None and g.score >= cfg.pass_threshold)
     kept = [r for r in rows if r["passed"]]
