@@ -60,8 +60,8 @@ class DeliberativeConfig(BaseModel):
     judge: str | None = "rule"  # rule (the policy's rules checked by code) or a model: openai:<model>, a folder, ...
     judge_base_url: str | None = None
     # Words the reasoning starts with, given to the model rather than sampled (a local model only). A 135M model
-    # asked to cite the policy never does; started on "The category that applies is" it names one about half of
-    # the time. The words are part of the SFT target, so the tuned model learns to write them itself.
+    # asked to cite the policy never does (0 of 96 samples); started on "The category that applies is" it names
+    # its category in 11 of 96. The words are part of the SFT target, so the tuned model learns to write them.
     reasoning_start: str = ""
     judge_k: int = Field(default=2, ge=1)
     judge_max_new_tokens: int = Field(default=256, ge=16)
