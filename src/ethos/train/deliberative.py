@@ -23,7 +23,6 @@ and RL starts from the base model, and ``filter_summary.json`` says how many pas
 from __future__ import annotations
 
 import logging
-import random
 import re
 from pathlib import Path
 from typing import Literal
@@ -94,29 +93,21 @@ def sft_target(reasoning: str, answer: str) -> str:
 
 def safety_prompts(cfg: DeliberativeConfig) -> list[Example]:
     from ethos.spec.safety_policy import policy_categories
+    from ethos.train.dose import Stream
     from ethos.train.rl_config import DataSettings
     from ethos.train.streams import load_stream
 
-    examples = load_stream(cfg.prompts, DataSettings(), recipe=cfg.recipe)
     known = set(policy_categories())
-    by_category: dict[str, list[Example]] = {}
-    for e in examples:
-        if e.meta.get("category") in known:
-            by_category.setdefault(e.meta["category"], []).append(e)
-    if not by_category:
+    chosen = [e for e in load_stream(cfg.prompts, DataSettings(), recipe=cfg.recipe) if e.meta.get("category") in known]
+    if not chosen:
         raise UserError(
             f"deliberative.prompts '{cfg.prompts}' has no examples with a safety-policy meta.category "
             f"({', '.join(sorted(known))})."
         )
-    # Each category's prompts in a seeded order, then one from each category in turn: any limit covers every
-    # category (the stream is ordered by trait and skeleton, so its first 24 were all one category).
-    queues = []
-    for category in sorted(by_category):
-        group = by_category[category][:]
-        random.Random(f"{cfg.seed}:{category}").shuffle(group)
-        queues.append(group)
-    chosen = [q[i] for i in range(max(map(len, queues))) for q in queues if i < len(q)]
-    return chosen[: cfg.limit] if cfg.limit else chosen
+    # The categories dealt in turn, each one's prompts in a seeded order: any limit covers every category (the
+    # stream is ordered by trait and skeleton, so its first 24 were all one category).
+    stream = Stream("safety", chosen, cfg.seed, strata=lambda e: e.meta["category"])
+    return stream.take(0, min(cfg.limit or len(chosen), len(chosen)))
 
 
 def generate_stage(cfg: DeliberativeConfig, out_dir: str | Path) -> Path:
