@@ -76,7 +76,7 @@ at::Tensor pack_linear(const at::Tensor& w, const c10::optional<at::Tensor>& col
 // of the next panel) into cache, spread evenly over its k loop: the weights stream from memory once
 // per step, and fetching the next panel while this one is computed overlaps that stream with the
 // arithmetic. Spread thin, the requests stay within what the core can keep in flight. (Issued in one
-// burst during a panel's first tile, they left a decode step ~1.2× slower: measured at 16 and 32 rows,
+// burst during a panel's first tile, they left a decode step 1.1–1.2× slower: measured at 16 and 32 rows,
 // AVX2 and AVX-512.)
 template <int MR>
 inline void tile(const float* a, int64_t K, const float* b, float* c, int64_t ldc, const float* res, int64_t ncols,
