@@ -25,13 +25,18 @@ def ops(request):
 
 @pytest.mark.parametrize("pair", [1, 2])
 def test_layouts_round_trip(pair):
-    k = torch.randn(2, 3, 10, 8)
-    assert torch.equal(keys_rows(keys_layout(k, pair)), k)
-    assert torch.equal(values_rows(values_layout(k, pair)), k)
-    # element (slot s, dim d) sits where the kernel looks for it
+    k = torch.randn(2, 3, 22, 8)
     kl, vl = keys_layout(k, pair), values_layout(k, pair)
-    assert kl[1, 2, 5 // pair, 7, 5 % pair] == k[1, 2, 7, 5]
-    assert vl[1, 2, 7 // pair, 5, 7 % pair] == k[1, 2, 7, 5]
+    assert kl.shape == (2, 3, 2, 8 // pair, 16, pair)  # 22 slots padded to two blocks of 16
+    assert torch.equal(keys_rows(kl)[..., :22, :], k) and not keys_rows(kl)[..., 22:, :].any()
+    assert torch.equal(values_rows(vl), k)
+    # element (slot s, dim d) sits where the kernel looks for it
+    for s in (7, 19):
+        assert kl[1, 2, s // 16, 5 // pair, s % 16, 5 % pair] == k[1, 2, s, 5]
+        assert vl[1, 2, s // pair, 5, s % pair] == k[1, 2, s, 5]
+    # a row's first n slots are one contiguous run of keys
+    flat = kl.contiguous()[1, 2].flatten()
+    assert set(flat[: 16 * 8].tolist()) == set(k[1, 2, :16].flatten().tolist())
 
 
 def _case(dtype, L: int, group: int, seed: int = 0, B: int = 6, nkv: int = 2, hd: int = 64, slots: int = 21):
@@ -60,6 +65,7 @@ def _case(dtype, L: int, group: int, seed: int = 0, B: int = 6, nkv: int = 2, hd
         fill=torch.randint(0, slots, (B,), generator=g),
         n_heads=nq,
         scale=0.125,
+        prefix_len=L,
     )
 
 
@@ -78,9 +84,9 @@ def test_decode_attention_matches_fp32_reference(ops, dtype, L, group):
     # fp32: summation order only; bf16: inputs rounded where the model rounds them, a few ulps of the output's scale
     tol = 1e-5 if dtype == torch.float32 else 0.03
     assert (out.float() - truth).abs().max() < tol * truth.abs().max()
-    # the new key and value landed in the same slots as the reference wrote them (key rounded once)
-    written = slice(0, 21)  # a bf16 cache keeps an even slot count; the padding slot is never written
-    assert (ran["keys"][..., written, :].float() - exact["keys"][..., written, :]).abs().max() < (
+    # the new key and value landed in the same slots as the reference wrote them (key rounded once); the
+    # cache's padding slots past the 21 are never written
+    assert (keys_rows(ran["keys"])[..., :21, :].float() - keys_rows(exact["keys"])[..., :21, :]).abs().max() < (
         1e-5 if dtype == torch.float32 else 0.02
     )
     assert torch.equal(ran["values"].float(), exact["values"])
@@ -91,11 +97,12 @@ def test_decode_attention_only_reads_filled_slots(ops, dtype):
     case = _case(dtype, 5, 3)
     a = ops.decode_attention(*_fresh(case).values())
     pair = case["keys"].shape[-1]
-    poisoned_k, poisoned_v = case["keys"].clone(), case["values"].clone()
+    key_rows, poisoned_v = keys_rows(case["keys"]), case["values"].clone()
     for r, f in zip(case["rows"].tolist(), case["fill"].tolist()):
-        poisoned_k[r, :, :, f + 1 :] = float("nan")
+        key_rows[r, :, f + 1 :] = float("nan")
         # the slot sharing the last filled slot's pair must stay finite, as the cache keeps it (zeros)
         poisoned_v[r, :, f // pair + 1 :] = float("nan")
+    poisoned_k = keys_layout(key_rows, pair).contiguous()
     b = ops.decode_attention(*{**case, "keys": poisoned_k, "values": poisoned_v}.values())
     assert torch.equal(a, b)
 

@@ -149,6 +149,7 @@ class FastEngine:
                 fill,
                 w.n_heads,
                 w.q_scale,
+                cache.prefix_len,
             )
             x = layer.wo.plus(a, x)
             x = self._mlp(x, layer)

@@ -156,30 +156,32 @@ def rotate(x: torch.Tensor, cos: torch.Tensor, sin_signed: torch.Tensor) -> torc
 
 
 def decode_attention(
-    qkv, cos, sin, prefix_k, prefix_v, keys, values, rows, fill, n_heads: int, scale: float
+    qkv, cos, sin, prefix_k, prefix_v, keys, values, rows, fill, n_heads: int, scale: float, prefix_len: int
 ) -> torch.Tensor:
-    """One decode step of attention; see ``csrc/attention.cpp`` for the layouts. Writes the new k, v."""
+    """One decode step of attention; see ``csrc/attention.cpp`` and :mod:`ethos.models.kv_cache` for the
+    layouts. Writes the new k, v."""
+    args = (qkv, cos, sin, prefix_k, prefix_v, keys, values, rows, fill, n_heads, scale, prefix_len)
     k = _native_for(qkv)
     if k is not None:
-        return k.decode_attention(qkv, cos, sin, prefix_k, prefix_v, keys, values, rows, fill, n_heads, scale)
-    return decode_attention_reference(qkv, cos, sin, prefix_k, prefix_v, keys, values, rows, fill, n_heads, scale)
+        return k.decode_attention(*args)
+    return decode_attention_reference(*args)
 
 
 def decode_attention_reference(
-    qkv, cos, sin, prefix_k, prefix_v, keys, values, rows, fill, n_heads: int, scale: float
+    qkv, cos, sin, prefix_k, prefix_v, keys, values, rows, fill, n_heads: int, scale: float, prefix_len: int
 ) -> torch.Tensor:
     """The kernel's computation as tensor ops in the cache's dtype (rotation as ``transformers``
     computes it, fp32 softmax): the path for CPUs without a native build."""
     B = qkv.shape[0]
-    nkv, groups, S, pair = keys.shape[1:5]
-    hd, dtype, L = groups * pair, keys.dtype, prefix_k.shape[2]
+    nkv, groups, block, pair = keys.shape[1], keys.shape[3], keys.shape[4], keys.shape[5]
+    hd, dtype, L = groups * pair, keys.dtype, prefix_len
     q, k, v = qkv.split([n_heads * hd, nkv * hd, nkv * hd], dim=-1)
     cos_f, sin_f = (t[:, None] for t in rope_tables(cos, sin, dtype))
     q, k = rotate(q.reshape(B, n_heads, hd), cos_f, sin_f), rotate(k.reshape(B, nkv, hd), cos_f, sin_f)
-    keys[rows, :, :, fill] = k.reshape(B, nkv, groups, pair)
+    keys[rows, :, fill // block, :, fill % block] = k.reshape(B, nkv, groups, pair)
     values[rows, :, fill // pair, :, fill % pair] = v.reshape(B, nkv, hd)
     n = int(fill.max()) + 1
-    all_k = torch.cat([keys_rows(prefix_k)[None].expand(B, -1, -1, -1), keys_rows(keys[rows])[:, :, :n]], dim=2)
+    all_k = torch.cat([keys_rows(prefix_k)[None, :, :L].expand(B, -1, -1, -1), keys_rows(keys[rows])[:, :, :n]], dim=2)
     all_v = torch.cat(
         [values_rows(prefix_v)[None, :, :L].expand(B, -1, -1, -1), values_rows(values[rows])[:, :, :n]], dim=2
     )

@@ -9,9 +9,11 @@
 // offers this for CPUs: PyTorch's CPU flash attention has a high fixed cost per call.
 //
 // Storage is fp32 or bf16; the math is fp32. Layouts (see ethos/models/kv_cache.py) group P
-// adjacent elements, P = 2 for bf16 (one 32-bit word holds a pair) and 1 for fp32:
-//   keys   [.., hd/P, S, P]  element (s, d) at (d/P)·S·P + s·P + d%P — kLanes slots' scores per vector op
-//   values [.., S/P, hd, P]  element (s, d) at (s/P)·hd·P + d·P + s%P — kLanes dims per vector op
+// adjacent elements, P = 2 for bf16 (one 32-bit word holds a pair) and 1 for fp32, and keys come in
+// blocks of kBlock = 16 slots:
+//   keys   [.., S/16, hd/P, 16, P]  element (s, d) at (s/16)·16·hd + (d/P)·16·P + (s%16)·P + d%P — kLanes slots'
+//                                   scores per vector op, and the keys of slots 0..n are one contiguous run
+//   values [.., S/P, hd, P]         element (s, d) at (s/P)·hd·P + d·P + s%P — kLanes dims per vector op
 // A bf16 word splits into two fp32 vectors with a shift and a mask; with AVX512-BF16 one
 // vdpbf16ps does both multiply-adds. Batch row b uses cache row rows[b], writes its new k, v at own
 // slot fill[b] and attends to prefix slots 0..L-1 and own slots 0..fill[b]. q, k and the
@@ -31,6 +33,14 @@ namespace {
 template <typename T>
 constexpr int64_t pair_of() { return std::is_same<T, bf16>::value ? 2 : 1; }
 
+constexpr int64_t kBlock = 16;  // key slots per block (one 64-byte line per dimension, or per dimension pair)
+
+template <typename T>
+inline int64_t key_at(int64_t s, int64_t d, int64_t hd) {
+  constexpr int64_t P = pair_of<T>();
+  return (s / kBlock) * kBlock * hd + (d / P) * kBlock * P + (s % kBlock) * P + d % P;
+}
+
 // dst[0..hd) = scale · rope(src) in fp32, rounded to T's precision (as the model rounds q and k):
 // first half x1·cos − x2·sin, second half x2·cos + x1·sin.
 template <typename T>
@@ -48,9 +58,11 @@ inline void rope_head(const T* src, const float* cos, const float* sin, int64_t 
   }
 }
 
-// p[g][j] = q_g · k_j for j in [j0, j0 + kLanes) ∩ [0, n), for the G query heads of one kv head.
+// p[g][j] = q_g · k_j for j in [j0, j0 + kLanes) ∩ [0, n), for the G query heads of one kv head; k is one
+// block of kBlock slots (n <= kBlock).
 template <int G, typename T, bool Full>
-inline void scores_block(const float* q, const T* k, int64_t j0, int64_t n, int64_t S, int64_t hd, float* p, int64_t stride) {
+inline void scores_block(const float* q, const T* k, int64_t j0, int64_t n, int64_t hd, float* p, int64_t stride) {
+  constexpr int64_t S = kBlock;
   constexpr int64_t P = pair_of<T>();
   const mask_t m = first_mask(n - j0);
   vf even[G], odd[G];  // two chains per head hide the FMA latency
@@ -82,10 +94,14 @@ inline void scores_block(const float* q, const T* k, int64_t j0, int64_t n, int6
 }
 
 template <int G, typename T>
-inline void scores_vec(const float* q, const T* k, int64_t n, int64_t S, int64_t hd, float* p, int64_t stride) {
-  int64_t j0 = 0;
-  for (; j0 + kLanes <= n; j0 += kLanes) scores_block<G, T, true>(q, k, j0, n, S, hd, p, stride);
-  if (j0 < n) scores_block<G, T, false>(q, k, j0, n, S, hd, p, stride);
+inline void scores_vec(const float* q, const T* k, int64_t n, int64_t hd, float* p, int64_t stride) {
+  for (int64_t b0 = 0; b0 < n; b0 += kBlock) {
+    const T* kb = k + b0 * hd;
+    const int64_t nb = std::min(kBlock, n - b0);
+    int64_t j0 = 0;
+    for (; j0 + kLanes <= nb; j0 += kLanes) scores_block<G, T, true>(q, kb, j0, nb, hd, p + b0, stride);
+    if (j0 < nb) scores_block<G, T, false>(q, kb, j0, nb, hd, p + b0, stride);
+  }
 }
 
 // acc[g][hd] += sum_j p[g][j] · v_j for j < n and the G heads at once (each value vector is loaded
@@ -131,14 +147,16 @@ inline void weighted_sum_vec(const float* p, int64_t stride, const T* v, int64_t
 #if defined(__AVX512BF16__)
 // With native bf16 products: q and p as bf16 pairs, one vdpbf16ps per two multiply-adds (hd == 64).
 template <int G>
-inline void scores_dp(const uint32_t* q, const bf16* k, int64_t n, int64_t S, int64_t hd, float* p, int64_t stride) {
+inline void scores_dp(const uint32_t* q, const bf16* k, int64_t n, int64_t hd, float* p, int64_t stride) {
+  static_assert(kBlock == 16, "one vector of 16 lanes per key block");
   for (int64_t j0 = 0; j0 < n; j0 += 16) {
     const __mmask16 m = first_mask(n - j0);
+    const bf16* kb = k + j0 * hd;
     __m512 even[G], odd[G];
     for (int g = 0; g < G; ++g) even[g] = odd[g] = _mm512_setzero_ps();
     for (int64_t i = 0; i < hd / 2; i += 2) {
-      const __m512i k0 = _mm512_maskz_loadu_epi32(m, k + i * 2 * S + 2 * j0);
-      const __m512i k1 = _mm512_maskz_loadu_epi32(m, k + (i + 1) * 2 * S + 2 * j0);
+      const __m512i k0 = _mm512_maskz_loadu_epi32(m, kb + i * 2 * kBlock);
+      const __m512i k1 = _mm512_maskz_loadu_epi32(m, kb + (i + 1) * 2 * kBlock);
       for (int g = 0; g < G; ++g) {
         even[g] = _mm512_dpbf16_ps(even[g], (__m512bh)k0, (__m512bh)_mm512_set1_epi32(static_cast<int>(q[g * hd / 2 + i])));
         odd[g] = _mm512_dpbf16_ps(odd[g], (__m512bh)k1, (__m512bh)_mm512_set1_epi32(static_cast<int>(q[g * hd / 2 + i + 1])));
@@ -174,23 +192,22 @@ inline void weighted_sum_dp(const bf16* p, int64_t stride, const bf16* v, int64_
 #endif
 
 template <typename T>
-void scores(const float* q, int64_t group, const T* k, int64_t n, int64_t S, int64_t hd, float* p, int64_t stride) {
+void scores(const float* q, int64_t group, const T* k, int64_t n, int64_t hd, float* p, int64_t stride) {
   if (hd % 2 == 0) {
     switch (group) {
-      case 1: return scores_vec<1, T>(q, k, n, S, hd, p, stride);
-      case 2: return scores_vec<2, T>(q, k, n, S, hd, p, stride);
-      case 3: return scores_vec<3, T>(q, k, n, S, hd, p, stride);
-      case 4: return scores_vec<4, T>(q, k, n, S, hd, p, stride);
+      case 1: return scores_vec<1, T>(q, k, n, hd, p, stride);
+      case 2: return scores_vec<2, T>(q, k, n, hd, p, stride);
+      case 3: return scores_vec<3, T>(q, k, n, hd, p, stride);
+      case 4: return scores_vec<4, T>(q, k, n, hd, p, stride);
       default:
-        for (int64_t g = 0; g < group; ++g) scores_vec<1, T>(q + g * hd, k, n, S, hd, p + g * stride, stride);
+        for (int64_t g = 0; g < group; ++g) scores_vec<1, T>(q + g * hd, k, n, hd, p + g * stride, stride);
         return;
     }
   }
-  constexpr int64_t P = pair_of<T>();
   for (int64_t g = 0; g < group; ++g)
     for (int64_t j = 0; j < n; ++j) {
       float s = 0.f;
-      for (int64_t d = 0; d < hd; ++d) s += q[g * hd + d] * to_float(k[(d / P) * S * P + j * P + d % P]);
+      for (int64_t d = 0; d < hd; ++d) s += q[g * hd + d] * to_float(k[key_at<T>(j, d, hd)]);
       p[g * stride + j] = s;
     }
 }
@@ -257,9 +274,10 @@ void check(bool ok, const char* what) { TORCH_CHECK(ok, "ethos::decode_attention
 template <typename T>
 void attend(const at::Tensor& qkv, const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& prefix_k,
             const at::Tensor& prefix_v, at::Tensor& keys, at::Tensor& values, const at::Tensor& rows, const at::Tensor& fill,
-            int64_t n_heads, float scale, at::Tensor& out) {
+            int64_t n_heads, float scale, int64_t L, at::Tensor& out) {
   constexpr int64_t P = pair_of<T>();
-  const int64_t B = qkv.size(0), nkv = keys.size(1), S = keys.size(3), hd = P * keys.size(2), L = prefix_k.size(2);
+  const int64_t B = qkv.size(0), nkv = keys.size(1), S = keys.size(2) * kBlock, hd = P * keys.size(3);
+  const int64_t Lk = prefix_k.size(1) * kBlock;  // the prefix's key slots, L rounded up to whole blocks
   const int64_t group = n_heads / nkv, half = hd / 2, width = qkv.size(1);
   const int64_t Lpad = prefix_v.size(1) * P, stride = Lpad + S + 2;
   const int64_t* rows_p = rows.data_ptr<int64_t>();
@@ -281,7 +299,7 @@ void attend(const at::Tensor& qkv, const at::Tensor& cos, const at::Tensor& sin,
       T* vcache = v_p + (r * nkv + h) * S * hd;
       // New key (rotated, rounded as the model's k is) and value into the row's slot.
       rope_head(src + (n_heads + h) * hd, c, s, half, 1.f, kf.data());
-      for (int64_t d = 0; d < hd; ++d) kcache[(d / P) * S * P + slot * P + d % P] = T(kf[d]);
+      for (int64_t d = 0; d < hd; ++d) kcache[key_at<T>(slot, d, hd)] = T(kf[d]);
       for (int64_t d = 0; d < hd; ++d) vcache[(slot / P) * hd * P + d * P + slot % P] = src[(n_heads + nkv + h) * hd + d];
       for (int64_t g = 0; g < group; ++g) rope_head(src + (h * group + g) * hd, c, s, half, scale, qf.data() + g * hd);
       // Scores: prefix slots at [0, L), own slots at [Lpad, Lpad + n) (Lpad a multiple of P keeps pairs aligned).
@@ -293,18 +311,18 @@ void attend(const at::Tensor& qkv, const at::Tensor& cos, const at::Tensor& sin,
           to_bf16(qf.data(), group * hd, qb.data());
           const uint32_t* q32 = reinterpret_cast<const uint32_t*>(qb.data());
           switch (group) {
-            case 1: scores_dp<1>(q32, pk + h * L * hd, L, L, hd, p.data(), stride); scores_dp<1>(q32, kcache, n, S, hd, p.data() + Lpad, stride); break;
-            case 2: scores_dp<2>(q32, pk + h * L * hd, L, L, hd, p.data(), stride); scores_dp<2>(q32, kcache, n, S, hd, p.data() + Lpad, stride); break;
-            case 3: scores_dp<3>(q32, pk + h * L * hd, L, L, hd, p.data(), stride); scores_dp<3>(q32, kcache, n, S, hd, p.data() + Lpad, stride); break;
-            default: scores_dp<4>(q32, pk + h * L * hd, L, L, hd, p.data(), stride); scores_dp<4>(q32, kcache, n, S, hd, p.data() + Lpad, stride); break;
+            case 1: scores_dp<1>(q32, pk + h * Lk * hd, L, hd, p.data(), stride); scores_dp<1>(q32, kcache, n, hd, p.data() + Lpad, stride); break;
+            case 2: scores_dp<2>(q32, pk + h * Lk * hd, L, hd, p.data(), stride); scores_dp<2>(q32, kcache, n, hd, p.data() + Lpad, stride); break;
+            case 3: scores_dp<3>(q32, pk + h * Lk * hd, L, hd, p.data(), stride); scores_dp<3>(q32, kcache, n, hd, p.data() + Lpad, stride); break;
+            default: scores_dp<4>(q32, pk + h * Lk * hd, L, hd, p.data(), stride); scores_dp<4>(q32, kcache, n, hd, p.data() + Lpad, stride); break;
           }
           done = true;
         }
       }
 #endif
       if (!done) {
-        scores<T>(qf.data(), group, pk + h * L * hd, L, L, hd, p.data(), stride);
-        scores<T>(qf.data(), group, kcache, n, S, hd, p.data() + Lpad, stride);
+        scores<T>(qf.data(), group, pk + h * Lk * hd, L, hd, p.data(), stride);
+        scores<T>(qf.data(), group, kcache, n, hd, p.data() + Lpad, stride);
       }
       for (int64_t g = 0; g < group; ++g) {
         float* pg = p.data() + g * stride;
@@ -347,23 +365,27 @@ void attend(const at::Tensor& qkv, const at::Tensor& cos, const at::Tensor& sin,
 
 at::Tensor decode_attention(const at::Tensor& qkv, const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& prefix_k,
                             const at::Tensor& prefix_v, at::Tensor keys, at::Tensor values, const at::Tensor& rows,
-                            const at::Tensor& fill, int64_t n_heads, double scale) {
-  check(keys.dim() == 5 && values.dim() == 5 && prefix_k.dim() == 4 && prefix_v.dim() == 4, "unexpected cache ranks");
+                            const at::Tensor& fill, int64_t n_heads, double scale, int64_t prefix_len) {
+  check(keys.dim() == 6 && values.dim() == 5 && prefix_k.dim() == 5 && prefix_v.dim() == 4, "unexpected cache ranks");
   const auto dt = qkv.scalar_type();
   check(dt == at::kBFloat16 || dt == at::kFloat, "qkv must be fp32 or bf16");
   check(keys.scalar_type() == dt && values.scalar_type() == dt && prefix_k.scalar_type() == dt && prefix_v.scalar_type() == dt,
         "qkv, caches and prefix must share one dtype");
   const int64_t P = dt == at::kBFloat16 ? 2 : 1;
-  check(keys.size(4) == P && values.size(4) == P && prefix_k.size(3) == P && prefix_v.size(3) == P,
+  check(keys.size(5) == P && values.size(4) == P && prefix_k.size(4) == P && prefix_v.size(3) == P,
         "the cache layout's pair size must be 2 for bf16 and 1 for fp32");
-  const int64_t B = qkv.size(0), nkv = keys.size(1), S = keys.size(3), hd = P * keys.size(2), L = prefix_k.size(2);
+  check(keys.size(4) == kBlock && prefix_k.size(3) == kBlock, "keys must come in blocks of 16 slots");
+  const int64_t B = qkv.size(0), nkv = keys.size(1), S = keys.size(2) * kBlock, hd = P * keys.size(3), L = prefix_len;
   check(cos.scalar_type() == at::kFloat && sin.scalar_type() == at::kFloat, "cos and sin must be fp32");
   check(rows.scalar_type() == at::kLong && fill.scalar_type() == at::kLong, "rows and fill must be int64");
   check(qkv.is_contiguous() && keys.is_contiguous() && values.is_contiguous() && prefix_k.is_contiguous() &&
             prefix_v.is_contiguous() && cos.is_contiguous() && sin.is_contiguous() && rows.is_contiguous() && fill.is_contiguous(),
         "all inputs must be contiguous");
   check(n_heads % nkv == 0 && qkv.size(1) == (n_heads + 2 * nkv) * hd, "qkv width does not match the heads");
-  check(values.size(2) * P == S && values.size(3) == hd && prefix_v.size(1) * P >= L && S % P == 0, "cache shapes disagree");
+  check(values.size(2) * P == S && values.size(3) == hd && prefix_k.size(0) == nkv && prefix_k.size(2) * P == hd &&
+            prefix_v.size(0) == nkv && prefix_v.size(2) == hd && L >= 0 && prefix_k.size(1) * kBlock >= L &&
+            prefix_v.size(1) * P >= L,
+        "cache shapes disagree");
   check(cos.size(0) == B && cos.size(1) == hd / 2 && sin.size(0) == B && sin.size(1) == hd / 2, "cos/sin must be [B, hd/2]");
   check(rows.size(0) == B && fill.size(0) == B, "rows and fill must have one entry per batch row");
   const int64_t* rows_p = rows.data_ptr<int64_t>();
@@ -374,9 +396,9 @@ at::Tensor decode_attention(const at::Tensor& qkv, const at::Tensor& cos, const 
   }
   at::Tensor out = at::empty({B, n_heads * hd}, qkv.options());
   if (dt == at::kBFloat16) {
-    attend<bf16>(qkv, cos, sin, prefix_k, prefix_v, keys, values, rows, fill, n_heads, static_cast<float>(scale), out);
+    attend<bf16>(qkv, cos, sin, prefix_k, prefix_v, keys, values, rows, fill, n_heads, static_cast<float>(scale), L, out);
   } else {
-    attend<float>(qkv, cos, sin, prefix_k, prefix_v, keys, values, rows, fill, n_heads, static_cast<float>(scale), out);
+    attend<float>(qkv, cos, sin, prefix_k, prefix_v, keys, values, rows, fill, n_heads, static_cast<float>(scale), L, out);
   }
   return out;
 }

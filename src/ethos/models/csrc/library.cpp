@@ -10,7 +10,7 @@
 
 TORCH_LIBRARY(ETHOS_OPS, m) {
   m.def("decode_attention(Tensor qkv, Tensor cos, Tensor sin, Tensor prefix_k, Tensor prefix_v, Tensor(a!) keys, "
-        "Tensor(b!) values, Tensor rows, Tensor fill, int n_heads, float scale) -> Tensor");
+        "Tensor(b!) values, Tensor rows, Tensor fill, int n_heads, float scale, int prefix_len) -> Tensor");
   m.def("rms_norm(Tensor x, float eps) -> Tensor");
   m.def("silu_mul(Tensor y) -> Tensor");
   m.def("pack_linear(Tensor w, Tensor? col_scale=None) -> Tensor");
