@@ -228,3 +228,39 @@ def test_native_decode_matches_tensor_op_path(fixture, tol, request, monkeypatch
         top = b.argmax(-1, keepdim=True)
         assert (a.gather(-1, top) - b.gather(-1, top)).abs().max() < tol  # rounding, not a different computation
         assert (a.exp() - b.exp()).abs().sum(-1).max() < tol  # total variation between the next-token distributions
+
+
+def test_refresh_after_an_optimizer_step_lays_out_only_what_trained(smol_fp32):
+    import copy
+
+    from peft import LoraConfig, get_peft_model
+
+    from ethos.models.weights import pack_weights
+
+    torch.manual_seed(0)
+    cfg = LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"], layers_to_transform=[29])
+    model = get_peft_model(copy.deepcopy(smol_fp32.model), cfg)
+    lm = LocalChatModel(model, smol_fp32.tokenizer, name="lora")
+    before = lm.engine().w.matrices()
+    trained = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(trained, lr=0.1)
+    for p in trained:
+        p.grad = torch.randn_like(p)
+    opt.step()
+
+    lm.refresh(trainable_only=True)
+    after = lm.engine().w.matrices()
+    kept = {name for name in after if after[name] is before[name]}
+    assert kept == set(after) - {"29.wqkv"}  # only the adapted projection is laid out again
+    fresh = pack_weights(model).matrices()
+    layout = lambda lin: lin.packed if lin.packed is not None else lin.weight
+    assert all(torch.equal(layout(after[name]), layout(fresh[name])) for name in fresh)
+
+    # a frozen weight changed in place is noticed (its version counter), and a plain refresh re-reads everything
+    with torch.no_grad():
+        model.get_base_model().model.layers[3].mlp.down_proj.weight.mul_(2.0)
+    lm.refresh(trainable_only=True)
+    again = lm.engine().w.matrices()
+    assert again["3.wdown"] is not after["3.wdown"] and again["3.wgu"] is after["3.wgu"]
+    lm.refresh()
+    assert not any(m is again[name] for name, m in lm.engine().w.matrices().items())

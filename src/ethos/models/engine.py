@@ -51,8 +51,10 @@ class FastEngine:
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.stop_token_ids[0]
         self.w: PackedWeights = pack_weights(model)
 
-    def load_weights(self, model) -> None:
-        self.w = pack_weights(model)
+    def load_weights(self, model, *, keep_frozen: bool = False) -> None:
+        """Re-read the weights after they changed; with ``keep_frozen`` (only trainable parameters
+        changed) the matrices built from frozen parameters alone are kept as they are."""
+        self.w = pack_weights(model, previous=self.w if keep_frozen else None)
 
     # ------------------------------------------------------------------ forward pieces
     def _angles(self, positions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -75,7 +75,7 @@ class LocalChatModel:
         self.score_batch_size = score_batch_size
         self.chat = ChatEncoder(tokenizer)
         self._engine = None
-        self._engine_stale = True
+        self._stale: str | None = "all"  # what changed since the engine read the weights: "all", "trainable", None
 
     @classmethod
     def from_folder(cls, path: str | Path, *, dtype: str | torch.dtype = "auto", name: str | None = None, **kw):
@@ -96,9 +96,14 @@ class LocalChatModel:
     def dtype(self) -> torch.dtype:
         return next(self.model.parameters()).dtype
 
-    def refresh(self) -> None:
-        """Mark the engine's weight copy stale (call after an optimizer step)."""
-        self._engine_stale = True
+    def refresh(self, *, trainable_only: bool = False) -> None:
+        """Mark the engine's weight copy stale (call after the weights change). ``trainable_only=True``
+        promises that only parameters with ``requires_grad`` changed since the engine last read them (an
+        optimizer step): the matrices built from frozen parameters alone are then kept as laid out."""
+        if not trainable_only:
+            self._stale = "all"
+        elif self._stale is None:
+            self._stale = "trainable"
 
     def encode(self, conversation: Conversation, *, add_generation_prompt: bool = True) -> list[int]:
         return self.chat.encode(conversation, add_generation_prompt=add_generation_prompt)
@@ -110,10 +115,9 @@ class LocalChatModel:
             return None
         if self._engine is None:
             self._engine = FastEngine(self.model, self.tokenizer, stop_token_ids=self.chat.stop_token_ids)
-            self._engine_stale = False
-        elif self._engine_stale:
-            self._engine.load_weights(self.model)
-            self._engine_stale = False
+        elif self._stale is not None:
+            self._engine.load_weights(self.model, keep_frozen=self._stale == "trainable")
+        self._stale = None
         return self._engine
 
     @torch.inference_mode()

@@ -181,7 +181,7 @@ class NativeGRPO:
         adv, use = group_advantages(rewards, cfg.group_size, scale=cfg.scale_rewards)
         t_reward = time.perf_counter() - t0 - t_gen
         stats = self.optimize(gens, torch.tensor(adv), torch.tensor(use, dtype=torch.float32))
-        self.policy.chat.refresh()
+        self.policy.chat.refresh(trainable_only=True)
         seconds = time.perf_counter() - t0
         prompt_tokens = sum(len(g.prompt_token_ids) for g in gens)
         completion_tokens = sum(len(g.token_ids) for g in gens)
