@@ -16,11 +16,13 @@ def test_build_writes_splits_and_prints_counts(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "scenarios per domain x trait" in result.output and "held" in result.output
+    assert "held-out skeletons" in result.output
     names = {p.name for p in out.iterdir()}
     assert names == {
         "scenarios_train.jsonl",
         "scenarios_eval.jsonl",
         "scenarios_heldout.jsonl",
+        "scenarios_heldout_skeletons.jsonl",
         "standard_train.jsonl",
         "standard_eval.jsonl",
         "manifest.json",

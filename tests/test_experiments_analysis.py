@@ -71,6 +71,18 @@ def test_heldout_rows_pool_seeds_and_compare_with_pre_and_baseline(tmp_path):
     assert rows[("standard", "treatment")].vs_pre.value == pytest.approx(0.0)
 
 
+def test_a_stream_that_shares_training_text_is_not_called_held_out(tmp_path):
+    from ethos.experiments.evaluation import MAX_HELDOUT_OVERLAP
+
+    dirs = {"pre": [write_run(tmp_path / "p", {"heldout.skeletons": [0.3] * 4, "heldout.heldout": [0.3] * 4})]}
+    low, high = MAX_HELDOUT_OVERLAP / 2, MAX_HELDOUT_OVERLAP + 0.1
+    rows = heldout_rows(dirs, n_boot=100, seed=0, overlaps={"skeletons": low, "heldout": high})
+    by_overlap = {r.ngram_overlap: r for r in rows}
+    assert by_overlap[low].stream == "trait (held-out skeletons)" and by_overlap[low].held_out is True
+    assert by_overlap[high].held_out is False and "not held out" in by_overlap[high].stream
+    assert "40% of its 8-grams" in by_overlap[high].stream
+
+
 def test_attack_rows_degradation_and_difference(tmp_path):
     clean = {m: [write_run(tmp_path / f"{m}-clean", {"crisis": [1.0] * 8})] for m in ("baseline", "treatment")}
     attacked = {

@@ -42,7 +42,16 @@ def test_smoke_study_runs_end_to_end_resumes_and_refuses_other_configs(tmp_path)
     assert all(r.q is None for r in head.rows if not r.independent)  # rule-graded rows never enter the correction
     assert {c.train_set for c in res.generalization} == {"all domains (treatment)", "health only"}
     assert any(c.group == "held-out domains (trait reward)" for c in res.generalization)
-    assert {h.stream for h in res.heldout} == {"standard", "trait (training domains)", "trait (held-out domains)"}
+    assert {h.stream for h in res.heldout} == {
+        "standard",
+        "trait (training domains)",
+        "trait (held-out domains)",
+        "trait (held-out skeletons)",
+        "trait contrast items (blanket behaviour is wrong)",
+    }
+    assert all(h.held_out for h in res.heldout if "held-out" in h.stream)
+    assert {g.model for g in res.gaming} >= {"pre", "baseline", "treatment"}
+    assert any(c.line_pass for c in res.curves if c.arm == "treatment")
     tests = [c.test for c in res.contrasts]
     assert any("harmful_medical" in t for t in tests) and any("careful_clinician" in t for t in tests)
     assert "fine-tune: health" in tests and "baseline" in res.finetune_comparison

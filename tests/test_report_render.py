@@ -21,6 +21,7 @@ from ethos.report import (
     CouplingRow,
     DeliberativePanel,
     DesignRow,
+    GamingRow,
     GeneralizationCell,
     HeldoutRow,
     Interval,
@@ -35,7 +36,8 @@ from ethos.report import (
     write_report,
 )
 
-FIGURES = 8  # 2 headline forests + 1 secondary forest + refusals + heatmap + persistence + jailbreaks + curves
+FIGURES = 10  # 2 headline forests + 1 secondary forest + refusals + heatmap + persistence + jailbreaks + curves
+# + training diagnostics + per-line learning curves
 
 
 def _iv(v: float, w: float = 0.05) -> Interval:
@@ -97,7 +99,11 @@ def synthetic(sig_better: int = 3, tokens=(1000, 1000)) -> StudyResults:
             DesignRow(a, "what it is", d, [0, 1, 2], {"standard": 300.0, "trait": 20.0}, "12 of 36", 1e5, 60.0)
             for a, d in (("baseline", 0.0), ("treatment", 0.25))
         ],
-        heldout=[HeldoutRow("trait (training domains)", "treatment", 3, 0.6, _iv(0.1), _iv(0.05))],
+        heldout=[
+            HeldoutRow("trait (training domains)", "treatment", 3, 0.6, _iv(0.1), _iv(0.05)),
+            HeldoutRow("trait (held-out skeletons)", "treatment", 3, 0.5, _iv(0.17), _iv(0.12), 0.2, True),
+        ],
+        gaming=[GamingRow(m, 3, 0.1, 24, 0.05, 200) for m in ("pre", "treatment")],
         generalization=[
             GeneralizationCell(s, g, _iv(rng.uniform(-0.1, 0.1)), 0.5)
             for s in ("all", "health only")
@@ -123,7 +129,19 @@ def synthetic(sig_better: int = 3, tokens=(1000, 1000)) -> StudyResults:
             "policy_rules", 64, 20, False, {"not unsafe": {"pre": 0.2, "baseline": 0.25, "deliberative": 0.4}}
         ),
         curves=[
-            TrainingCurve(a, s, [0, 1, 2], [0.1, 0.2, 0.3], [None, 0.5, 0.6], tokens=t, seconds=10.0)
+            TrainingCurve(
+                a,
+                s,
+                [0, 1, 2],
+                [0.1, 0.2, 0.3],
+                [None, 0.5, 0.6],
+                entropy=[1.0, 0.9, 0.8],
+                kind_pass={"refuses": [0.2, 0.4, 0.6]},
+                line_pass={"sk#0 (refuses)": [0.2, 0.4, 0.6]},
+                reward_hist={"trait": [[2, 0, 1, 0, 0], [0, 0, 1, 0, 2]]},
+                tokens=t,
+                seconds=10.0,
+            )
             for a, t in zip(("baseline", "treatment"), tokens)
             for s in (0, 1)
         ],
@@ -142,6 +160,7 @@ def test_statements_state_significance_and_compute_match():
     said = statements(synthetic(sig_better=3, tokens=(1000, 1010)))
     assert "3 are significantly better" in said[0] and "No difference" not in said[0]
     assert any("compute-matched within 5%" in s for s in said)
+    assert any(s.startswith("Trait reward of the treatment on held-out skeletons, 3 seed(s)") for s in said)
 
 
 def test_small_effects_are_not_printed_as_zero():

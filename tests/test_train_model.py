@@ -263,3 +263,23 @@ def test_metrics_are_logged_per_prompt_source(tmp_path):
     assert (
         result.metrics[-1]["adapter_norm"] > result.metrics[0]["adapter_norm"]
     )  # the policy moved away from the start
+    row = result.metrics[0]
+    assert row["line_pass/standard/word_count"] == pytest.approx(row["reward/standard"])  # one line per task
+    assert sum(row["reward_hist/trait"]) == 8 and sum(row["reward_hist/standard"]) == 8
+    trait_lines = {k: v for k, v in row["lines"].items() if k.startswith("trait:")}
+    assert trait_lines and all(0 <= passed <= n for passed, n in trait_lines.values())
+
+
+def test_warm_start_imitates_the_best_of_n_before_grpo(tmp_path):
+    """The warm start keeps the best reply of every group that did not tie, lowers its loss on them, and its
+    tokens count towards the run's compute."""
+    import json
+
+    cfg = tiny(tmp_path, steps=1, warm_start={"prompts": 4, "best_of": 4, "epochs": 3, "batch_size": 4, "lr": 3e-3})
+    result = train_arm(cfg, "baseline", tmp_path / "run", graders={"standard": RuleGrader()}, chat=fresh(),
+                       progress=False)  # fmt: skip
+    info = json.loads((tmp_path / "run" / "warm_start.json").read_text())
+    assert info["prompts"] == 4 and 0 < info["kept"] <= 4
+    assert info["kept_reward"] >= info["mean_reward"]
+    assert info["sft_losses"][-1] < info["sft_losses"][0]
+    assert result.totals.prompt_tokens > info["prompt_tokens"]  # warm start plus the GRPO step

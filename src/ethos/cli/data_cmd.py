@@ -27,7 +27,7 @@ def build(
     config: Path = typer.Option(..., "--config", help="Study config YAML; its data: section is used."),
     out_dir: Path = typer.Option(..., "--out", help="Folder for the JSONL splits (replaced atomically)."),
 ) -> None:
-    """Write train / eval / held-out-domain scenario splits and standard tasks, with counts."""
+    """Write train / eval / held-out-domain / held-out-skeleton scenario splits and standard tasks, with counts."""
     from ethos.data import build_dataset, load_examples
     from ethos.experiments.study import parse_recipe
 
@@ -53,6 +53,8 @@ def build(
             total += sum(counts[n][key] for n in counts)
         table.add_row(domain, "held" if held else "train", *cells, str(total))
     out.print(table)
+    held = manifest["heldout_skeletons"]
+    out.print(f"held-out skeletons (situations no split trains on): {len(held)}: {', '.join(held) or 'none'}")
     out.print("files: " + ", ".join(f"{k} {v}" for k, v in manifest["counts"].items()))
 
 

@@ -39,6 +39,8 @@ class DataConfig(BaseModel):
     heldout_domains: list[str] | None = None
     per_cell: int = Field(default=12, ge=1, description="scenarios per trait x domain")
     eval_fraction: float = Field(default=0.2, ge=0, lt=1)
+    # Share of each trait's skeletons (situations) held out of training altogether, evaluated as new situations.
+    heldout_skeleton_fraction: float = Field(default=0.2, ge=0, lt=1)
     standard_train: int = Field(default=2000, ge=0)
     standard_eval: int = Field(default=200, ge=0)
     standard_mix: dict[str, float] = Field(default_factory=lambda: {"ifeval": 0.6, "arithmetic": 0.4})

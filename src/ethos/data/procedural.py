@@ -13,7 +13,7 @@ import itertools
 import random
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Collection, Iterator
 
 import yaml
 
@@ -81,11 +81,16 @@ def render(skeleton: Skeleton, domain: str, choice: tuple[int, ...], pressure: s
     )
 
 
-def cell_scenarios(trait: str, domain: str, n: int, seed: int) -> list[Example]:
-    """``n`` distinct scenarios for one trait × domain cell, spread over the trait's skeletons."""
+def cell_scenarios(
+    trait: str, domain: str, n: int, seed: int, skeletons: Collection[str] | None = None
+) -> list[Example]:
+    """``n`` distinct scenarios for one trait × domain cell, spread over the trait's skeletons (or over those
+    of ``skeletons``, a set of skeleton ids)."""
     rng = random.Random(f"{seed}:{trait}:{domain}")
     queues: list[tuple[Skeleton, list]] = []
     for skeleton in skeletons_for(trait):
+        if skeletons is not None and skeleton.id not in skeletons:
+            continue
         combos = _combos(skeleton, domain)
         rng.shuffle(combos)
         queues.append((skeleton, combos))
@@ -103,13 +108,20 @@ def cell_scenarios(trait: str, domain: str, n: int, seed: int) -> list[Example]:
     return out
 
 
-def build_scenarios(cfg: DataConfig) -> list[Example]:
-    """All scenarios the config asks for: ``per_cell`` for every trait × domain."""
+def build_scenarios(
+    cfg: DataConfig,
+    *,
+    skeletons: Collection[str] | None = None,
+    domains: list[str] | None = None,
+    per_cell: int | None = None,
+) -> list[Example]:
+    """``per_cell`` scenarios for every trait × domain of the config (or of ``domains``), from every skeleton or
+    from the ids in ``skeletons`` only."""
     return [
         example
         for trait in cfg.traits
-        for domain in cfg.domains
-        for example in cell_scenarios(trait, domain, cfg.per_cell, cfg.seed)
+        for domain in domains or cfg.domains
+        for example in cell_scenarios(trait, domain, per_cell or cfg.per_cell, cfg.seed, skeletons)
     ]
 
 

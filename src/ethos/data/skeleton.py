@@ -39,6 +39,7 @@ class Skeleton:
     contrast: bool = False
     category: str | None = None  # safety-policy category, for deliberative alignment
     topic: str | None = None  # a spec domain the situation is about whatever domain fills it (e.g. a crisis: health)
+    family: str | None = None  # variants of one situation share a family (default: the id); held out together
     slots: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -55,6 +56,8 @@ class Skeleton:
                     if root not in names:
                         names.append(root)
         object.__setattr__(self, "slots", tuple(names))
+        if self.family is None:
+            object.__setattr__(self, "family", self.id)
 
 
 def as_slot(value: Any) -> Any:

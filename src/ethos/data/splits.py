@@ -1,18 +1,26 @@
-"""Splits by domain: train, in-domain eval, and held-out domains.
+"""Splits: train, in-domain eval, held-out domains, and held-out skeletons.
 
 Held-out-domain scenarios are never trained on, which is what the cross-domain transfer questions
 need ("train on health only", "remove health and science"). Within the training domains, a fixed
 fraction of every trait × domain cell goes to eval, chosen by a seeded hash of the example id so
 that the split is stable when other cells change.
+
+Those two reuse the training *situations* with new slot fillers. Held-out skeletons are new
+situations: a seeded share of each trait's skeletons that no split any arm trains on is built from,
+so their scenarios test whether a trait learned on some situations carries to others. Contrast
+skeletons (where the blanket behaviour is wrong) are never held out: the reward must keep seeing
+them, or training would pay for hedging, refusing or referring everywhere.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ethos.data.schema import Example
+from ethos.data.skeletons import SKELETONS
 
 
 @dataclass
@@ -20,9 +28,37 @@ class Splits:
     train: list[Example]
     eval: list[Example]
     heldout: list[Example]
+    heldout_skeletons: list[Example] = field(default_factory=list)
 
     def items(self) -> list[tuple[str, list[Example]]]:
-        return [("train", self.train), ("eval", self.eval), ("heldout", self.heldout)]
+        return [
+            ("train", self.train),
+            ("eval", self.eval),
+            ("heldout", self.heldout),
+            ("heldout_skeletons", self.heldout_skeletons),
+        ]
+
+
+def heldout_skeleton_ids(traits: list[str], fraction: float, seed: int) -> set[str]:
+    """At least ``fraction`` of each trait's skeletons (rounded up), chosen by a seeded hash among the
+    non-contrast ones, whole families at a time (variants of one situation are held out together); at
+    least one non-contrast family per trait stays for training."""
+    held: set[str] = set()
+    if fraction <= 0:
+        return held
+    for trait in traits:
+        mine = [s for s in SKELETONS.values() if s.trait == trait]
+        families: dict[str, list[str]] = {}
+        for s in mine:
+            if not s.contrast:
+                families.setdefault(str(s.family), []).append(s.id)
+        ranked = sorted(families, key=lambda f: _rank(f, seed))
+        want = math.ceil(len(mine) * fraction)
+        for family in ranked[:-1]:
+            if sum(s.trait == trait for s in map(SKELETONS.get, held)) >= want:
+                break
+            held |= set(families[family])
+    return held
 
 
 def content_domains(example: Example) -> set[str]:

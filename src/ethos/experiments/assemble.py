@@ -21,10 +21,17 @@ from ethos.evals.compare import IN_RANGE, compare_runs
 from ethos.evals.personas import get_persona
 from ethos.evals.validity import ValidityRow
 from ethos.experiments.deliberative_panel import deliberative_panel
-from ethos.experiments.evaluation import generalization_cells, heldout_rows, load_summary
+from ethos.experiments.evaluation import (
+    generalization_cells,
+    heldout_overlap,
+    heldout_rows,
+    heldout_suite,
+    load_summary,
+)
+from ethos.experiments.gaming import gaming_rows
 from ethos.experiments.persistence import attack_rows, jailbreak_result
 from ethos.experiments.study_config import PRE, ModelRun, expand
-from ethos.experiments.training import GEN_PREFIX, domain_label, training_curve
+from ethos.experiments.training import GEN_PREFIX, TRAIT_FILE, domain_label, line_kinds, training_curve
 from ethos.report.results import (
     CouplingRow,
     DeliberativePanel,
@@ -97,7 +104,20 @@ def _heldout(study) -> list:
         return []
     arms = ["pre", *study.cfg.trained_arms()]
     dirs = {a: _dirs(study, a, "heldout") for a in arms}
-    return heldout_rows(dirs, n_boot=study.eval_cfg.n_boot, seed=study.cfg.seed)
+    data_dir = study.run.stage_dir("data")
+    overlaps = heldout_overlap(heldout_suite(data_dir, study.cfg.heldout), data_dir)
+    return heldout_rows(dirs, n_boot=study.eval_cfg.n_boot, seed=study.cfg.seed, overlaps=overlaps)
+
+
+def _gaming(study) -> list:
+    from ethos.data.io import load_examples
+
+    if not study.cfg.heldout:
+        return []
+    build = study.run.stage_dir("data", "build")
+    examples = {e.id: e for e in load_examples(build / "scenarios_eval.jsonl") if e.contrast}
+    arms = ["pre", *study.cfg.trained_arms()]
+    return gaming_rows({a: _dirs(study, a, "heldout") for a in arms}, examples)
 
 
 def _generalization(study) -> list:
@@ -205,13 +225,14 @@ def _persistence(study, res: StudyResults) -> None:
 
 def _curves(study) -> list[TrainingCurve]:
     total = study.run.stage_info("data").get("info", {}).get("trait_train_skeletons")
+    kinds = line_kinds(study.run.stage_dir("data", "build", TRAIT_FILE))
     curves = []
     for r in study.cfg.runs():
         arm_dir = study.arm_dir(r)
         if r.arm == "deliberative":
             arm_dir = arm_dir / "rl"
         if (arm_dir / "metrics.jsonl").exists():
-            curves.append(training_curve(r, arm_dir, None if r.arm == "deliberative" else total))
+            curves.append(training_curve(r, arm_dir, None if r.arm == "deliberative" else total, kinds))
     return curves
 
 
@@ -367,6 +388,7 @@ def assemble(study) -> StudyResults:
     res.curves = _curves(study)
     res.design = _design(study, res.curves)
     res.heldout = _heldout(study)
+    res.gaming = _gaming(study)
     res.generalization = _generalization(study)
     _persistence(study, res)
     res.deliberative = _deliberative(study)

@@ -15,12 +15,16 @@ from ethos.evals.overlap import overlap, training_texts
 from ethos.report.results import CouplingRow
 
 
-def coupling_rows(benchmarks, data_dir: Path) -> list[CouplingRow]:
+def training_pool(data_dir: Path) -> list[str]:
+    """Every message of every prompt any arm of the run trains on."""
     from ethos.data.io import load_examples
 
     files = sorted((data_dir / "build").glob("*_train.jsonl")) + sorted(data_dir.glob("*.jsonl"))
-    texts = [t for f in files for t in training_texts(load_examples(f))]
-    by_name = {o.benchmark: o for o in overlap(benchmarks, texts)}
+    return [t for f in files for t in training_texts(load_examples(f))]
+
+
+def coupling_rows(benchmarks, data_dir: Path) -> list[CouplingRow]:
+    by_name = {o.benchmark: o for o in overlap(benchmarks, training_pool(data_dir))}
     return [
         CouplingRow(b.name, b.grader, b.independent, by_name[b.name].fraction, list(by_name[b.name].examples))
         for b in benchmarks

@@ -167,6 +167,8 @@ class Study:
             Stage("data", 1, self.build_data),
             Stage("coupling", 1, self.coupling),
         ]
+        if cfg.compute_match == "tokens":
+            out.append(Stage("compute-match", 2 * 4 * t.batch_size * t.max_new_tokens / 64, self.compute_match))
         rl_runs = [r for r in cfg.runs() if r.arm != "deliberative"]
         out += [Stage(f"train:{r.name}", train_w, partial(self.train, r)) for r in rl_runs]
         if cfg.deliberative_arm:
@@ -267,6 +269,14 @@ class Study:
         rows = coupling_rows(self.panels(), self.run.stage_dir("data"))
         write_json(self.run.stage_dir("coupling.json"), [vars(r) for r in rows])
         return {"benchmarks": len(rows), "independent": sum(r.independent for r in rows)}
+
+    def compute_match(self) -> dict:
+        """Measure what a training step of each dose costs in tokens; set each arm's matched steps."""
+        from ethos.experiments.compute_match import write_match
+
+        chat = self.load(self.model_path(PRE), "pre")
+        data_dir = self.run.stage_dir("data")
+        return write_match(chat, self.train_cfg, data_dir, training.STANDARD_FILE, training.TRAIT_FILE)
 
     def train(self, run: ModelRun) -> dict:
         final = training.train_run(

@@ -89,6 +89,8 @@ class HeldoutSettings(_Strict):
     standard: int = Field(default=48, ge=0)  # from the standard eval pool
     trait: int = Field(default=48, ge=0)  # from the trait eval split (training domains)
     heldout_domains: int = Field(default=32, ge=0)  # from the held-out domains (never trained on)
+    skeletons: int = Field(default=48, ge=0)  # from the held-out skeletons (situations never trained on)
+    contrast: int = Field(default=24, ge=0)  # contrast items of the eval split (is the reward gamed by blanket moves?)
     max_new_tokens: int = Field(default=64, ge=8)
 
 
@@ -125,6 +127,8 @@ class StudyConfig(_Strict):
     seeded_arms: list[str] = Field(default_factory=lambda: ["baseline", "treatment"])  # the rest run seeds[0] only
     model: str = DEFAULT_MODEL
     backend: Literal["native", "trl"] = "native"  # GRPO implementation every arm trains with
+    # Arms match compute in tokens processed (steps scaled by each dose's prompt length) or in steps only.
+    compute_match: Literal["tokens", "steps"] = "tokens"
     isolate_stages: bool = True  # each model stage in its own process (memory); off for tiny runs
     arms: list[str] = Field(default_factory=lambda: ["baseline", "treatment", "control"])
     generalization: dict[str, DomainSet] = Field(default_factory=dict)

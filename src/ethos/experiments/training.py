@@ -67,13 +67,19 @@ def build_data(data_cfg, study: StudyConfig, data_dir: Path) -> dict:
 
 
 def arm_config(train_cfg, run: ModelRun, data_dir: Path):
-    """The train config for one (arm, seed), reading the pinned streams from the run directory."""
+    """The train config for one (arm, seed), reading the pinned streams from the run directory, with the
+    arm's token-matched step count when the study measured one (:mod:`ethos.experiments.compute_match`)."""
+    from ethos.experiments.compute_match import matched_steps
+    from ethos.train.arms import ARMS
+
     gen = run.arm.startswith(GEN_PREFIX)
     trait_file = data_dir / f"trait-{run.arm}.jsonl" if gen else data_dir / "build" / TRAIT_FILE
     data = train_cfg.data.model_copy(
         update={"standard": str(data_dir / "build" / STANDARD_FILE), "trait": str(trait_file)}
     )
-    return train_cfg.model_copy(update={"data": data, "seed": run.seed})
+    dose = ARMS.get("treatment" if gen else run.arm).dose(train_cfg.data.dose)
+    steps = matched_steps(data_dir, dose, train_cfg.steps)
+    return train_cfg.model_copy(update={"data": data, "seed": run.seed, "steps": steps})
 
 
 def train_run(train_cfg, run: ModelRun, data_dir: Path, out_dir: Path, *, backend: str = "native") -> Path:
@@ -89,7 +95,59 @@ def _series(rows: list[dict], key: str) -> list[float | None]:
     return [r.get(key) for r in rows]
 
 
-def training_curve(run: ModelRun, arm_dir: Path, skeletons_total: int | None = None) -> TrainingCurve:
+LINE_BINS = 3  # per-line learning curves: the run cut into thirds (a line is seen a few times per step at most)
+
+
+def _kind_pass(rows: list[dict]) -> dict[str, list[float | None]]:
+    prefix = "line_pass/trait/"
+    kinds = sorted({k.removeprefix(prefix) for r in rows for k in r if k.startswith(prefix)})
+    return {kind: [r.get(prefix + kind) for r in rows] for kind in kinds}
+
+
+def _line_pass(rows: list[dict], kinds: dict[str, str]) -> dict[str, list[float | None]]:
+    """Pass rate of every trait rubric line in each third of the run (``None`` where it was not seen)."""
+    tallies: dict[str, list[list[float]]] = {}
+    for pos, r in enumerate(rows):
+        b = min(pos * LINE_BINS // max(len(rows), 1), LINE_BINS - 1)
+        for key, (passed, n) in (r.get("lines") or {}).items():
+            if key.startswith("trait:"):
+                cell = tallies.setdefault(key.removeprefix("trait:"), [[0.0, 0] for _ in range(LINE_BINS)])[b]
+                cell[0] += passed
+                cell[1] += n
+    return {
+        f"{key} ({kinds.get(key, '?')})": [p / n if n else None for p, n in bins]
+        for key, bins in sorted(tallies.items())
+    }
+
+
+def _reward_hist(rows: list[dict]) -> dict[str, list[list[int]]]:
+    out: dict[str, list[list[int]]] = {}
+    half = len(rows) // 2
+    for pos, r in enumerate(rows):
+        for key, counts in r.items():
+            if key.startswith("reward_hist/"):
+                hist = out.setdefault(key.removeprefix("reward_hist/"), [[0] * len(counts), [0] * len(counts)])
+                hist[pos >= half] = [a + b for a, b in zip(hist[pos >= half], counts)]
+    return out
+
+
+def line_kinds(trait_file: Path) -> dict[str, str]:
+    """Check kind of every trait rubric line, by line key (``none`` when the line has no code check)."""
+    from ethos.data.io import load_examples
+    from ethos.train.metrics import line_key
+
+    if not trait_file.exists():
+        return {}
+    return {
+        line_key(e, i): line.check.kind if line.check is not None else "none"
+        for e in load_examples(trait_file)
+        for i, line in enumerate(e.rubric)
+    }
+
+
+def training_curve(
+    run: ModelRun, arm_dir: Path, skeletons_total: int | None = None, kinds: dict[str, str] | None = None
+) -> TrainingCurve:
     """Per-step reward, zero-variance groups and adapter norm per prompt source, plus what the run saw."""
     rows = read_jsonl_tolerant(arm_dir / "metrics.jsonl")
     meta = json.loads((arm_dir / "run.json").read_text(encoding="utf-8")) if (arm_dir / "run.json").exists() else {}
@@ -111,6 +169,11 @@ def training_curve(run: ModelRun, arm_dir: Path, skeletons_total: int | None = N
         zero_variance_standard=_series(rows, "zero_variance_groups/standard"),
         zero_variance_trait=_series(rows, "zero_variance_groups/trait"),
         adapter_norm=_series(rows, "adapter_norm"),
+        entropy=_series(rows, "entropy"),
+        kl=_series(rows, "kl"),
+        kind_pass=_kind_pass(rows),
+        line_pass=_line_pass(rows, kinds or {}),
+        reward_hist=_reward_hist(rows),
         prompts_seen=dict(seen),
         traits_seen=traits,
         skeletons_seen=len(skeletons),

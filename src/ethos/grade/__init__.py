@@ -10,6 +10,7 @@ loop and for TRL alike.
 
 from ethos.grade.by_name import grader_by_name
 from ethos.grade.checks import CHECKS, run_check
+from ethos.grade.graded import GradedGrader
 from ethos.grade.helpfulness import GenericJudge, HelpfulnessGrader
 from ethos.grade.hybrid import HybridGrader
 from ethos.grade.judge import JudgeConfig, JudgeGrader
@@ -25,6 +26,7 @@ __all__ = [
     "DETECTORS",
     "GRADERS",
     "GenericJudge",
+    "GradedGrader",
     "Grade",
     "Grader",
     "GraderKind",

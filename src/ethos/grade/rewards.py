@@ -19,7 +19,7 @@ import math
 from typing import Any, Callable, Mapping, Sequence
 
 from ethos.data.schema import Example
-from ethos.grade.types import Grader
+from ethos.grade.types import Grade, Grader
 
 
 class RewardError(Exception):
@@ -61,9 +61,13 @@ class Reward:
     def __call__(
         self, examples: Sequence[Example], sources: Sequence[str], replies: Sequence[str]
     ) -> list[float | None]:
+        return [g.score for g in self.grades(examples, sources, replies)]
+
+    def grades(self, examples: Sequence[Example], sources: Sequence[str], replies: Sequence[str]) -> list[Grade]:
+        """Every reply's full grade (score and per-line results), each from its source's grader."""
         if not len(examples) == len(sources) == len(replies):
             raise ValueError("examples, sources and replies must align")
-        scores: list[float | None] = [None] * len(examples)
+        out: list[Grade | None] = [None] * len(examples)
         for source in dict.fromkeys(sources):
             idx = [i for i, s in enumerate(sources) if s == source]
             grader = self.grader_for(source)
@@ -75,8 +79,9 @@ class Reward:
             if len(grades) != len(idx):
                 raise RewardError(grader.name, exs[0].id, f"returned {len(grades)} grades for {len(idx)} replies")
             for i, g in zip(idx, grades):
-                scores[i] = self._checked(grader, examples[i], g.score)
-        return scores
+                self._checked(grader, examples[i], g.score)
+                out[i] = g
+        return out  # type: ignore[return-value]
 
     def for_trl(
         self,

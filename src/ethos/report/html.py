@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 
 from ethos.files import write_text
-from ethos.report import plots
+from ethos.report import learning_plots, plots
 from ethos.report.numbers import ci
 from ethos.report.results import Comparison, StudyResults
 from ethos.report.statements import statements
@@ -149,14 +149,40 @@ def _heldout(res: StudyResults) -> list[str]:
             _num(h.mean),
             "—" if h.vs_pre is None else escape(ci(h.vs_pre)),
             "—" if h.vs_baseline is None else escape(ci(h.vs_baseline)),
+            "—" if h.ngram_overlap is None else f"{h.ngram_overlap:.0%}" + ("" if h.held_out else " (not held out)"),
         ]
         for h in res.heldout
     ]
     return [
         "<h2>Did RL improve its own objective?</h2>",
         "<p>Held-out prompts of each training stream, graded by the training graders themselves. This is a "
-        "diagnostic of training, not evidence of a beneficial trait: the graders are the rewards.</p>",
-        _table(["stream", "model", "seeds", "mean reward", "vs pre", "vs baseline"], rows),
+        "diagnostic of training, not evidence of a beneficial trait: the graders are the rewards. Held-out "
+        "skeletons are situations no arm trained on; held-out domains are trained situations in domains no arm "
+        "trained on; the training-domain split is trained situations with new details. Overlap is the share of "
+        "a stream's 8-word n-grams found in training text; above the stated limit a stream is not called held "
+        "out.</p>",
+        _table(["stream", "model", "seeds", "mean reward", "vs pre", "vs baseline", "8-gram overlap"], rows),
+    ]
+
+
+def _gaming(res: StudyResults) -> list[str]:
+    if not res.gaming:
+        return []
+    rows = [
+        [
+            escape(g.model),
+            str(g.seeds),
+            "—" if g.blanket_rate is None else f"{g.blanket_rate:.0%} of {g.contrast_items}",
+            "—" if g.stock_share is None else f"{g.stock_share:.0%} of {g.replies}",
+        ]
+        for g in res.gaming
+    ]
+    return [
+        "<h3>Is the trait reward gamed?</h3>",
+        "<p>Blanket rate: contrast replies (where hedging, refusing, referring or crisis resources are wrong) that "
+        "show a behaviour their own rubric rules out. Stock share: trait replies made mostly of sentences that "
+        "recur across replies. Neither should rise over pre.</p>",
+        _table(["model", "seeds", "blanket rate (contrast items)", "stock-phrase share"], rows),
     ]
 
 
@@ -308,11 +334,19 @@ def render_html(res: StudyResults) -> str:
     parts.append("<h2>Refusal rates</h2>")
     parts.append(_figure(plots.refusals(res.comparisons), "refusal rates"))
     parts += _heldout(res)
+    parts += _gaming(res)
     parts += _generalization(res)
     parts += _persistence(res)
     parts += _deliberative(res)
     parts.append("<h2>Training</h2>")
     parts.append(_figure(plots.curves(res.curves), "training curves"))
+    parts.append(
+        "<p>Why the trait reward did or did not climb in the treatment arm: pass rate per check kind, groups "
+        "without reward variance (no signal), entropy and adapter norm, the reward's distribution, and every "
+        "rubric line's pass rate over the run.</p>"
+    )
+    parts.append(_figure(learning_plots.diagnostics(res.curves), "training diagnostics"))
+    parts.append(_figure(learning_plots.line_curves(res.curves), "per-line learning curves"))
     parts.append("<h2>The instrument</h2>")
     parts += _coupling(res) + _validity(res)
     parts.append("<h2>Reproducibility</h2><h3>Timings (seconds)</h3>")

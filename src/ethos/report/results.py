@@ -30,6 +30,13 @@ class TrainingCurve:
     zero_variance_standard: list[float | None] = field(default_factory=list)
     zero_variance_trait: list[float | None] = field(default_factory=list)
     adapter_norm: list[float | None] = field(default_factory=list)
+    entropy: list[float | None] = field(default_factory=list)
+    kl: list[float | None] = field(default_factory=list)
+    # trait prompts: pass rate per check kind per step, and per rubric line ("skeleton#i (kind)") per third of the run
+    kind_pass: dict[str, list[float | None]] = field(default_factory=dict)
+    line_pass: dict[str, list[float | None]] = field(default_factory=dict)
+    # per source: reward histogram (equal bins of [0, 1]) of the first and of the second half of the run
+    reward_hist: dict[str, list[list[int]]] = field(default_factory=dict)
     prompts_seen: dict[str, int] = field(default_factory=dict)
     traits_seen: list[str] = field(default_factory=list)
     skeletons_seen: int = 0
@@ -45,12 +52,28 @@ class TrainingCurve:
 class HeldoutRow:
     """Held-out prompts of one training stream, graded by the training graders."""
 
-    stream: str  # standard, trait (training domains) or held-out domains
+    stream: str  # standard, trait (training domains), trait (held-out domains) or trait (held-out skeletons)
     model: str  # an arm (its seeds pooled) or pre
     seeds: int
     mean: float
     vs_pre: Interval | None = None
     vs_baseline: Interval | None = None
+    # share of the stream's distinct 8-word n-grams that occur in training text, and whether that is low enough
+    # for the stream to be called held out (None: the stream does not claim to be held out)
+    ngram_overlap: float | None = None
+    held_out: bool | None = None
+
+
+@dataclass
+class GamingRow:
+    """Signs of a gamed rule reward: blanket behaviour where the rubric rules it out, and stock replies."""
+
+    model: str
+    seeds: int
+    blanket_rate: float | None  # share of contrast replies showing a behaviour their own rubric rules out
+    contrast_items: int
+    stock_share: float | None  # share of trait replies built mostly from sentences recurring across replies
+    replies: int
 
 
 @dataclass
@@ -154,6 +177,7 @@ class StudyResults:
     headline_suite: str = ""
     design: list[DesignRow] = field(default_factory=list)
     heldout: list[HeldoutRow] = field(default_factory=list)
+    gaming: list[GamingRow] = field(default_factory=list)
     generalization: list[GeneralizationCell] = field(default_factory=list)
     persistence: list[PersistenceRow] = field(default_factory=list)
     contrasts: list[PersistenceContrast] = field(default_factory=list)

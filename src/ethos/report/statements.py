@@ -53,9 +53,29 @@ def compute_match(curves: list[TrainingCurve]) -> str:
         "Arms were NOT compute-matched in tokens" if unmatched else "Arms were compute-matched within 5% in tokens"
     )
     return (
-        f"{verdict}: the same steps, prompts per step, group size, token limit and seeds; per seed "
+        f"{verdict}: the same prompts per step, group size, token limit and seeds, and steps set per arm so that "
+        "tokens match (compute_match: tokens) or shared (compute_match: steps); per seed "
         + "; ".join(parts)
         + ". Wall seconds vary with the machine's load and are shown for information."
+    )
+
+
+def heldout_sentence(res: StudyResults) -> str | None:
+    """Did the treatment learn its own objective on situations it never saw? (held-out skeletons)"""
+    rows = [h for h in res.heldout if h.model == "treatment" and h.stream.startswith("trait (held-out skeletons")]
+    if not rows:
+        return None
+    h = rows[0]
+    parts = [f"mean {h.mean:.3f}"]
+    if h.vs_pre is not None:
+        parts.append(f"vs pre {ci(h.vs_pre)}")
+    if h.vs_baseline is not None:
+        parts.append(f"vs baseline {ci(h.vs_baseline)}")
+    where = "" if h.held_out else " (not held out: it shares too much text with training)"
+    return (
+        f"Trait reward of the treatment on held-out skeletons{where}, {h.seeds} seed(s), by the training grader: "
+        + ", ".join(parts)
+        + "."
     )
 
 
@@ -81,6 +101,9 @@ def statements(res: StudyResults) -> list[str]:
         if r:
             out.append(r)
     out.append(compute_match(res.curves))
+    learned = heldout_sentence(res)
+    if learned:
+        out.append(learned)
     for c in res.contrasts:
         out.append(contrast_sentence(c.test, c.treated, c.comparison, c.diff, c.harmful, c.p, c.seeds))
     if res.finetune_comparison:

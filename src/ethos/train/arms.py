@@ -127,6 +127,9 @@ def train_arm(
     if backend == "trl":
         from ethos.train.trl_backend import train_trl
 
+        if cfg.warm_start is not None:
+            raise UserError("train.warm_start runs with the native backend only; remove it or use backend: native.")
+
         result = train_trl(cfg, mixer, reward, out_dir, chat=chat)
     else:
         torch.manual_seed(cfg.seed)

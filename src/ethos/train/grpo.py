@@ -33,7 +33,7 @@ from ethos.grade.rewards import Reward, RewardError
 from ethos.models.types import SamplingParams
 from ethos.train.checkpoint import latest_checkpoint, load_checkpoint, publish, remove_partial, save_checkpoint
 from ethos.train.dose import DoseMixer
-from ethos.train.metrics import MetricsLog, reward_breakdown
+from ethos.train.metrics import MetricsLog, line_breakdown, reward_breakdown, reward_histogram
 from ethos.train.objective import group_advantages, normalizer, policy_loss
 from ethos.train.policy import Policy, adapter_norm, completion_mask, grouped_logprobs, pack, token_logprobs
 from ethos.train.progress import StepProgress
@@ -136,6 +136,13 @@ class NativeGRPO:
     def train(self) -> TrainResult:
         cfg = self.cfg
         self.start_step = self.resume()
+        if cfg.warm_start is not None and self.start_step == 0:
+            from ethos.train.warm_start import warm_start
+
+            info = warm_start(self)
+            self.totals.prompt_tokens += info["prompt_tokens"]
+            self.totals.completion_tokens += info["completion_tokens"]
+            self.totals.seconds += info["seconds"]
         with StepProgress(cfg.steps, f"GRPO ({self.arm})", enabled=self.show_progress, done=self.start_step) as bar:
             for step in range(self.start_step, cfg.steps):
                 try:
@@ -177,7 +184,8 @@ class NativeGRPO:
         t0 = time.perf_counter()
         examples, sources, gens = self.rollout(step)
         t_gen = time.perf_counter() - t0
-        rewards = self.router(examples, sources, [g.text for g in gens])
+        grades = self.router.grades(examples, sources, [g.text for g in gens])
+        rewards = [g.score for g in grades]
         adv, use = group_advantages(rewards, cfg.group_size, scale=cfg.scale_rewards)
         t_reward = time.perf_counter() - t0 - t_gen
         stats = self.optimize(gens, torch.tensor(adv), torch.tensor(use, dtype=torch.float32))
@@ -204,6 +212,8 @@ class NativeGRPO:
                 / group_sources.count(src)
                 for src in dict.fromkeys(group_sources)
             },
+            **reward_histogram(rewards, sources),
+            **line_breakdown(examples, sources, grades),
             "adapter_norm": adapter_norm(self.policy.module),
             **stats,
             "completion_len": completion_tokens / len(gens),

@@ -36,6 +36,50 @@ def reward_breakdown(
     return out
 
 
+HIST_BINS = 5  # reward histogram: equal bins over [0, 1], 1.0 in the last
+
+
+def reward_histogram(rewards: Sequence[float | None], sources: Sequence[str]) -> dict[str, list[int]]:
+    """Per source, how many rewards fell in each of ``HIST_BINS`` equal bins of [0, 1] (unscored left out)."""
+    out: dict[str, list[int]] = {}
+    for r, s in zip(rewards, sources):
+        if r is not None:
+            out.setdefault(f"reward_hist/{s}", [0] * HIST_BINS)[min(int(r * HIST_BINS), HIST_BINS - 1)] += 1
+    return out
+
+
+def line_key(example, index: int) -> str:
+    """A rubric line's identity across scenarios: its skeleton (or task kind) and position."""
+    owner = example.meta.get("skeleton") or example.meta.get("task") or example.kind
+    return f"{owner}#{index}"
+
+
+def line_breakdown(examples: Sequence, sources: Sequence[str], grades: Sequence) -> dict[str, object]:
+    """What the graders decided line by line: the pass rate of each check kind per source (``line_pass/<source>/
+    <kind>``, undecided lines as kind ``none`` with their share), and for each rubric line ``[passed, decided]``
+    summed over the step (``lines``), the raw material of per-line learning curves."""
+    kinds: dict[str, list[float]] = defaultdict(list)
+    undecided: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    lines: dict[str, list[float]] = {}
+    for ex, src, grade in zip(examples, sources, grades):
+        if grade is None:
+            continue
+        for i, (rubric_line, result) in enumerate(zip(ex.rubric, grade.per_line)):
+            undecided[src][1] += 1
+            if result.score is None:
+                undecided[src][0] += 1
+                continue
+            kind = rubric_line.check.kind if rubric_line.check is not None else "none"
+            kinds[f"line_pass/{src}/{kind}"].append(result.score)
+            tally = lines.setdefault(f"{src}:{line_key(ex, i)}", [0.0, 0])
+            tally[0] += result.score
+            tally[1] += 1
+    out: dict[str, object] = {k: fmean(v) for k, v in sorted(kinds.items())}
+    out |= {f"undecided_lines/{s}": u / n for s, (u, n) in undecided.items() if n}
+    out["lines"] = lines
+    return out
+
+
 class MetricsLog:
     def __init__(self, path: Path, *, tensorboard: bool = False):
         self.path = path

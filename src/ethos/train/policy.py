@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import torch
 
+from ethos.errors import UserError
 from ethos.train.head import head_logprobs
 from ethos.train.rl_config import LoraSettings
 
@@ -76,6 +77,12 @@ def lora_config(lora: LoraSettings, n_layers: int):
     from peft import LoraConfig
 
     top = lora.top_layers
+    layers = None if top is None else list(range(max(0, n_layers - top), n_layers))
+    if lora.layers is not None:
+        outside = [i for i in lora.layers if not 0 <= i < n_layers]
+        if outside:
+            raise UserError(f"train.lora.layers names layer {outside[0]}; this model has layers 0–{n_layers - 1}.")
+        layers = sorted(set(lora.layers))
     return LoraConfig(
         r=lora.rank,
         lora_alpha=lora.alpha,
@@ -83,7 +90,7 @@ def lora_config(lora: LoraSettings, n_layers: int):
         target_modules=list(lora.targets),
         bias="none",
         task_type="CAUSAL_LM",
-        layers_to_transform=None if top is None else list(range(max(0, n_layers - top), n_layers)),
+        layers_to_transform=layers,
     )
 
 

@@ -35,6 +35,8 @@ class LoraSettings(_Strict):
     # Adapt only the top N decoder layers (None: all). Layers below an adapter need no backward pass, so on a
     # CPU this is the largest saving in an RL step's cost; the paper-scale recipe adapts every layer.
     top_layers: int | None = None
+    # Or name the adapted decoder layers (0 = bottom); RL gains have been reported to sit in the middle layers.
+    layers: list[int] | None = None
 
 
 class DataSettings(_Strict):
@@ -47,6 +49,17 @@ class DataSettings(_Strict):
     limit: int | None = None
     domains: list[str] | None = None  # trait scenarios from these domains only
     exclude_domains: list[str] | None = None
+
+
+class WarmStartSettings(_Strict):
+    """Best-of-n (rejection-sampling) warm start before GRPO (:mod:`ethos.train.warm_start`)."""
+
+    source: Literal["best_of_n", "reference"] = "best_of_n"  # the policy's best sample, or the reference reply
+    prompts: int = Field(default=32, ge=1)  # drawn from the arm's own mix
+    best_of: int = Field(default=8, ge=2)
+    epochs: int = Field(default=2, ge=1)
+    batch_size: int = Field(default=8, ge=1)
+    lr: float = Field(default=5e-4, gt=0)
 
 
 class RewardSettings(_Strict):
@@ -88,6 +101,7 @@ class RLConfig(_Strict):
     tensorboard: bool = False
     trl_args: dict[str, Any] = Field(default_factory=dict)  # passed to trl.GRPOConfig as is (TRL backend only)
     sft: dict[str, Any] | None = None  # chat SFT settings, validated by ethos.train.sft_config
+    warm_start: WarmStartSettings | None = None  # best-of-n warm start before GRPO (native backend)
 
     @property
     def prompts_per_step(self) -> int:
@@ -156,6 +170,13 @@ class RLConfig(_Strict):
                     (
                         ("lora", "top_layers"),
                         f"is {self.lora.top_layers}; it must be at least 1 (or null for every layer)",
+                    )
+                )
+            if self.lora.layers is not None and (self.lora.top_layers is not None or not self.lora.layers):
+                p.append(
+                    (
+                        ("lora", "layers"),
+                        "names layers while top_layers is also set (or names none); set one of the two",
                     )
                 )
             if not 0 <= self.lora.dropout < 1:

@@ -13,6 +13,7 @@ def _stronger(letter: str) -> Skeleton:
         a, b = ("({pair.a}) has " + strong, "({pair.b}) has {evaluation.qual}")
     return Skeleton(
         id=f"stronger_candidate_{letter.lower()}",
+        family="stronger_candidate",
         trait="fairness",
         pressures=("none", "authority") if letter == "B" else ("none", "incentive"),
         turns=(
