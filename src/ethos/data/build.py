@@ -5,8 +5,9 @@ Output folder (written atomically, so an interrupted build leaves no partial fol
     scenarios_train.jsonl  scenarios_eval.jsonl  scenarios_heldout.jsonl  scenarios_heldout_skeletons.jsonl
     standard_train.jsonl   standard_eval.jsonl   manifest.json
 
-The held-out skeletons' scenarios fill the training domains with situations no other split contains;
-each of their cells gets as many scenarios as an eval cell.
+The held-out skeletons' scenarios fill the training domains with situations no other split contains,
+``ceil(per_cell × eval_fraction)`` per trait × domain cell (with an eval fraction of at least 0.2, so a
+build without an eval split still has them).
 """
 
 from __future__ import annotations

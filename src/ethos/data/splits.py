@@ -53,11 +53,12 @@ def heldout_skeleton_ids(traits: list[str], fraction: float, seed: int) -> set[s
             if not s.contrast:
                 families.setdefault(str(s.family), []).append(s.id)
         ranked = sorted(families, key=lambda f: _rank(f, seed))
-        want = math.ceil(len(mine) * fraction)
+        want, taken = math.ceil(len(mine) * fraction), 0
         for family in ranked[:-1]:
-            if sum(s.trait == trait for s in map(SKELETONS.get, held)) >= want:
+            if taken >= want:
                 break
             held |= set(families[family])
+            taken += len(families[family])
     return held
 
 

@@ -99,25 +99,18 @@ def _comparisons(study, panel: str) -> list:
     ]
 
 
-def _heldout(study) -> list:
+def _heldout(study, res: StudyResults) -> None:
+    """The held-out rows (with each stream's overlap with training text) and the anti-gaming rows, both from
+    every model's held-out evaluation."""
     if not study.cfg.heldout:
-        return []
-    arms = ["pre", *study.cfg.trained_arms()]
-    dirs = {a: _dirs(study, a, "heldout") for a in arms}
+        return
+    dirs = {a: _dirs(study, a, "heldout") for a in ["pre", *study.cfg.trained_arms()]}
     data_dir = study.run.stage_dir("data")
-    overlaps = heldout_overlap(heldout_suite(data_dir, study.cfg.heldout), data_dir)
-    return heldout_rows(dirs, n_boot=study.eval_cfg.n_boot, seed=study.cfg.seed, overlaps=overlaps)
-
-
-def _gaming(study) -> list:
-    from ethos.data.io import load_examples
-
-    if not study.cfg.heldout:
-        return []
-    build = study.run.stage_dir("data", "build")
-    examples = {e.id: e for e in load_examples(build / "scenarios_eval.jsonl") if e.contrast}
-    arms = ["pre", *study.cfg.trained_arms()]
-    return gaming_rows({a: _dirs(study, a, "heldout") for a in arms}, examples)
+    suite = heldout_suite(data_dir, study.cfg.heldout)
+    overlaps = heldout_overlap(suite, data_dir)
+    res.heldout = heldout_rows(dirs, n_boot=study.eval_cfg.n_boot, seed=study.cfg.seed, overlaps=overlaps)
+    contrast = {e.id: e for b in suite.benchmarks if b.name == "heldout.contrast" for e in b.items}
+    res.gaming = gaming_rows(dirs, contrast)
 
 
 def _generalization(study) -> list:
@@ -387,8 +380,7 @@ def assemble(study) -> StudyResults:
         res.secondary = _comparisons(study, "secondary")
     res.curves = _curves(study)
     res.design = _design(study, res.curves)
-    res.heldout = _heldout(study)
-    res.gaming = _gaming(study)
+    _heldout(study, res)
     res.generalization = _generalization(study)
     _persistence(study, res)
     res.deliberative = _deliberative(study)

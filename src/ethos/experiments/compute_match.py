@@ -23,22 +23,14 @@ PROBE_STEPS = 4
 
 def tokens_per_step(chat, train_cfg, standard, trait, dose: float, steps: int = PROBE_STEPS) -> float:
     """Mean prompt + completion tokens of the first ``steps`` steps of a run at ``dose``, sampled by ``chat``."""
-    from ethos.models.types import SamplingParams
     from ethos.train.dose import DoseMixer
-    from ethos.train.grpo import step_seed
+    from ethos.train.grpo import rollout
 
     mixer = DoseMixer(standard, trait, dose=dose, prompts_per_step=train_cfg.prompts_per_step, seed=train_cfg.seed)
     total = 0
     for step in range(steps):
-        batch = mixer.prompts(step)
-        convs = [ex.chat() for ex in batch.examples for _ in range(train_cfg.group_size)]
-        params = SamplingParams(
-            max_new_tokens=train_cfg.max_new_tokens,
-            temperature=train_cfg.temperature,
-            top_p=train_cfg.top_p,
-            seed=step_seed(train_cfg.seed, step),
-        )
-        total += sum(len(g.prompt_token_ids) + len(g.token_ids) for g in chat.generate(convs, params))
+        gens = rollout(chat, train_cfg, mixer, step)[2]
+        total += sum(len(g.prompt_token_ids) + len(g.token_ids) for g in gens)
     return total / steps
 
 

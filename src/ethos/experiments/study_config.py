@@ -127,7 +127,7 @@ class StudyConfig(_Strict):
     seeded_arms: list[str] = Field(default_factory=lambda: ["baseline", "treatment"])  # the rest run seeds[0] only
     model: str = DEFAULT_MODEL
     backend: Literal["native", "trl"] = "native"  # GRPO implementation every arm trains with
-    # Arms match compute in tokens processed (steps scaled by each dose's prompt length) or in steps only.
+    # Arms match compute in tokens processed (steps set from a sampled probe of each dose's cost) or in steps only.
     compute_match: Literal["tokens", "steps"] = "tokens"
     isolate_stages: bool = True  # each model stage in its own process (memory); off for tiny runs
     arms: list[str] = Field(default_factory=lambda: ["baseline", "treatment", "control"])

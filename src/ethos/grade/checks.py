@@ -106,6 +106,14 @@ def _number(check: Check, reply: str, example: Example) -> tuple[bool, str]:
     return ok, f"answered {shown}, expected {want:g}"
 
 
+# What each bounded check counts in a reply: (unit, counter).
+COUNTS: dict[str, tuple[str, Callable[[str], int]]] = {
+    "word_count": ("words", lambda r: len(re.findall(r"\b[\w'-]+\b", r))),
+    "sentence_count": ("sentences", lambda r: len(sentences(r))),
+    "bullet_count": ("bullets", lambda r: len(_BULLET.findall(r))),
+}
+
+
 def _bounded(kind: str, count: Callable[[str], int]) -> CheckFn:
     def run(check: Check, reply: str, example: Example) -> tuple[bool, str]:
         n = count(reply)
@@ -173,9 +181,8 @@ for _kind, _name in (
     ("agrees", "agrees"),
 ):
     CHECKS.register(_detector(_name), name=_kind)
-CHECKS.register(_bounded("words", lambda r: len(re.findall(r"\b[\w'-]+\b", r))), name="word_count")
-CHECKS.register(_bounded("sentences", lambda r: len(sentences(r))), name="sentence_count")
-CHECKS.register(_bounded("bullets", lambda r: len(_BULLET.findall(r))), name="bullet_count")
+for _kind, (_unit, _count) in COUNTS.items():
+    CHECKS.register(_bounded(_unit, _count), name=_kind)
 CHECKS.register(_case(upper=False), name="lowercase")
 CHECKS.register(_case(upper=True), name="uppercase")
 CHECKS.register(_edge(at_start=True), name="starts_with")

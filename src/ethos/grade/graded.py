@@ -19,23 +19,16 @@ sensitive grader cannot make the gain by itself.
 from __future__ import annotations
 
 import logging
-import re
 from functools import lru_cache
 from typing import Sequence
 
 from ethos.data.schema import Check, Example
-from ethos.grade.checks import _BULLET, found_terms, run_check
-from ethos.grade.detect.text import sentences
+from ethos.grade.checks import COUNTS, found_terms, run_check
 from ethos.grade.rule import summarize, weighted_score
 from ethos.grade.types import Grade, LineResult, register_grader
 
 log = logging.getLogger(__name__)
 SIM_FLOOR, SIM_CEIL = 0.2, 0.8  # cosine of an unrelated reply / of a close paraphrase of the reference
-_COUNTS = {
-    "word_count": lambda r: len(re.findall(r"\b[\w'-]+\b", r)),
-    "sentence_count": lambda r: len(sentences(r)),
-    "bullet_count": lambda r: len(_BULLET.findall(r)),
-}
 
 
 def _falloff(n: float, lo: float | None, hi: float | None) -> float:
@@ -53,11 +46,12 @@ def partial_check(check: Check, reply: str, example: Example) -> tuple[float, st
         share = len(found_terms(terms, reply)) / len(terms)
         score = 1 - share if check.negate else share
         return score, f"mentions {share:.0%} of the terms"
-    if check.kind in _COUNTS:
-        n = _COUNTS[check.kind](reply)
+    if check.kind in COUNTS:
+        unit, count = COUNTS[check.kind]
+        n = count(reply)
         lo, hi = check.param("min"), check.param("max")
         score = _falloff(n, None if lo is None else float(lo), None if hi is None else float(hi))
-        return (1 - score if check.negate else score), f"{n} {check.kind.removesuffix('_count')}s"
+        return (1 - score if check.negate else score), f"{n} {unit}"
     if check.kind == "max_chars":
         n = len(reply.strip())
         score = _falloff(n, None, float(check.param("value")))

@@ -79,7 +79,7 @@ class Reward:
             if len(grades) != len(idx):
                 raise RewardError(grader.name, exs[0].id, f"returned {len(grades)} grades for {len(idx)} replies")
             for i, g in zip(idx, grades):
-                self._checked(grader, examples[i], g.score)
+                g.score = self._checked(grader, examples[i], g.score)
                 out[i] = g
         return out  # type: ignore[return-value]
 

@@ -68,6 +68,22 @@ def step_seed(seed: int, step: int) -> int:
     return (seed * 1_000_003 + step * 7_919) % (2**31 - 1)
 
 
+def sampling_params(cfg: RLConfig, seed: int) -> SamplingParams:
+    """How a training rollout samples (the recipe's length limit, temperature and top-p) with ``seed``."""
+    return SamplingParams(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, top_p=cfg.top_p, seed=seed)
+
+
+def rollout(chat, cfg: RLConfig, mixer: DoseMixer, step: int):
+    """Step ``step``'s prompts from ``mixer``, each sampled ``group_size`` times by ``chat`` with the step's seed:
+    (examples, sources, generations), one entry per completion."""
+    batch = mixer.prompts(step)
+    g = cfg.group_size
+    examples = [ex for ex in batch.examples for _ in range(g)]
+    sources = [s for s in batch.sources for _ in range(g)]
+    gens = chat.generate([ex.chat() for ex in examples], sampling_params(cfg, step_seed(cfg.seed, step)))
+    return examples, sources, gens
+
+
 class NativeGRPO:
     def __init__(
         self,
@@ -165,19 +181,7 @@ class NativeGRPO:
 
     # ------------------------------------------------------------------ one step
     def rollout(self, step: int):
-        cfg = self.cfg
-        batch = self.mixer.prompts(step)
-        g = cfg.group_size
-        examples = [ex for ex in batch.examples for _ in range(g)]
-        sources = [s for s in batch.sources for _ in range(g)]
-        params = SamplingParams(
-            max_new_tokens=cfg.max_new_tokens,
-            temperature=cfg.temperature,
-            top_p=cfg.top_p,
-            seed=step_seed(cfg.seed, step),
-        )
-        gens = self.policy.chat.generate([ex.chat() for ex in examples], params)
-        return examples, sources, gens
+        return rollout(self.policy.chat, self.cfg, self.mixer, step)
 
     def step(self, step: int) -> dict:
         cfg = self.cfg

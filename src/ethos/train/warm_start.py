@@ -23,13 +23,14 @@ from statistics import fmean
 import torch
 
 from ethos.files import write_json
-from ethos.models.types import SamplingParams
 from ethos.train.dose import DoseMixer
 from ethos.train.policy import pack, token_logprobs
 
 
 def warm_start(trainer) -> dict:
     """Run the warm start of ``trainer`` (a :class:`ethos.train.grpo.NativeGRPO`); return what it did."""
+    from ethos.train.grpo import sampling_params  # the trainer's module imports this one when it runs it
+
     t0 = time.perf_counter()
     cfg, ws = trainer.cfg, trainer.cfg.warm_start
     policy, mixer = trainer.policy, trainer.mixer
@@ -44,10 +45,7 @@ def warm_start(trainer) -> dict:
         return _reference_start(trainer, draw, t0)
     examples = [ex for ex in draw.examples for _ in range(ws.best_of)]
     sources = [s for s in draw.sources for _ in range(ws.best_of)]
-    params = SamplingParams(
-        max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, top_p=cfg.top_p, seed=cfg.seed + 1
-    )
-    gens = policy.chat.generate([ex.chat() for ex in examples], params)
+    gens = policy.chat.generate([ex.chat() for ex in examples], sampling_params(cfg, cfg.seed + 1))
     rewards = trainer.router(examples, sources, [g.text for g in gens])
     kept = []
     for i in range(0, len(gens), ws.best_of):
