@@ -23,7 +23,8 @@ import time
 import torch
 
 from ethos.models import SamplingParams, load_model
-from ethos.models.hardware import describe, dtype_name
+from ethos.models.dtypes import dtype_name
+from ethos.models.hardware import describe
 from generation import fastest_reference, prompts, time_engine, time_hf
 
 HOG = "import os\nos.nice(10)\nwhile True:\n    pass\n"

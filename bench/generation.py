@@ -22,7 +22,8 @@ import time
 import torch
 
 from ethos.models import SamplingParams, load_model
-from ethos.models.hardware import describe, dtype_name
+from ethos.models.dtypes import dtype_name
+from ethos.models.hardware import describe
 from ethos.models.hf_generate import left_pad
 
 TOPICS = [

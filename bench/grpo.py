@@ -28,7 +28,8 @@ from ethos.data.schema import Example
 from ethos.grade import RuleGrader
 from ethos.grade.rewards import Reward
 from ethos.models import load_model
-from ethos.models.hardware import describe, dtype_name, parse_dtype
+from ethos.models.dtypes import dtype_name, parse_dtype
+from ethos.models.hardware import describe
 from ethos.train.dose import DoseMixer
 from ethos.train.grpo import NativeGRPO
 from ethos.train.policy import build_policy

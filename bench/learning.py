@@ -112,7 +112,7 @@ def training_summary(arm_dir: Path) -> dict:
 
 
 def run_variant(name: str, seed: int, recipe, build: Path, out: Path, suite: Suite, graders: list[str]) -> dict:
-    from ethos.train.arms import train_arm
+    from ethos.train.arm_training import train_arm
     from ethos.train.rl_config import RLConfig
 
     done = out / "result.json"

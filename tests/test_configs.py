@@ -25,7 +25,7 @@ def test_default_replicates_the_compared_arms_and_says_which_run_once(tmp_path):
     study = Study(CONFIGS[[p.stem for p in CONFIGS].index("default")], run_dir=tmp_path / "run")
     cfg = study.cfg
     assert len(cfg.seeds) >= 3 and {"baseline", "treatment"} <= set(cfg.seeded_arms)
-    assert {"baseline", "treatment", "control"} <= set(cfg.arms) and cfg.deliberative_arm
+    assert {"baseline", "treatment", "control", "deliberative"} <= set(cfg.arms)
     assert len(cfg.generalization) == 2
     assert study.train_cfg.data.dose < 0.5  # the standard stream stays the majority
 

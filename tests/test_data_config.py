@@ -54,7 +54,7 @@ def test_shipped_configs_load():
         assert cfg.per_cell >= 1 and cfg.heldout_domain_list
 
 
-def test_missing_section_means_defaults(tmp_path):
+def test_missing_section_means_defaults_with_the_recipes_own_seed(tmp_path):
     path = tmp_path / "study.yaml"
     path.write_text("seed: 1\n")
-    assert load_data_config(path) == DataConfig()
+    assert load_data_config(path) == DataConfig(seed=1)  # the seed is declared once, at the top, and inherited

@@ -76,3 +76,20 @@ def test_bootstrap_is_seeded_and_brackets_the_mean():
     a, b = bootstrap_mean(x, n=500, seed=1), bootstrap_mean(x, n=500, seed=1)
     assert a == b
     assert a.low <= 0.625 <= a.high and a.value == pytest.approx(0.625)
+
+
+def test_one_bootstrap_under_comparisons_and_pooled_effects():
+    from ethos.evals.effects import delta
+    from ethos.evals.stats import bootstrap_effect
+
+    rng = np.random.default_rng(4)
+    a, b = rng.random((3, 20)), rng.random((3, 20)) + 0.1
+    paired = seeded_effect(a, b, n_boot=1000, seed=7)
+    assert paired == bootstrap_effect([[b, a]], [1.0, -1.0], n_boot=1000, seed=7)
+    as_scores = [[{("x", f"{i:02d}"): float(v) for i, v in enumerate(row)} for row in m] for m in (a, b)]
+    interval, p = delta(*as_scores, n_boot=1000, seed=7)  # equal seeds: one shared seed draw, same items
+    assert abs(interval.value - paired.interval.value) < 1e-12
+    assert abs(interval.low - paired.interval.low) < 1e-12 and abs(interval.high - paired.interval.high) < 1e-12
+    assert p == paired.p and paired.seeds == (3, 3)
+    with pytest.raises(ValueError, match="same seeds per group"):
+        bootstrap_effect([[a, b], [a[:2], b]], [1.0, -1.0])

@@ -50,7 +50,7 @@ def test_defaults_resolve_with_and_without_the_published_benchmarks(recipe):
     }
     assert name_problems(cfg, builtin) == []
     assert name_problems(cfg, public | builtin) == []
-    assert cfg.trained_arms() == ["baseline", "treatment", "control", "gen_health"]
+    assert cfg.trained_arms() == ["baseline", "treatment", "control", "health"]
     assert cfg.evaluated()[0].name == "pre"
 
 
@@ -87,10 +87,6 @@ def test_every_unknown_name_is_listed_at_once(recipe):
         recipe(
             {
                 "arms": ["baseline", "treatment", "placebo"],
-                "generalization": {
-                    "g": {"domains": ["health", "astrology"]},
-                    "both": {"domains": ["health"], "exclude": ["math"]},
-                },
                 "persistence": {
                     "treated": "treatment",
                     "comparison": "baseline",
@@ -107,13 +103,21 @@ def test_every_unknown_name_is_listed_at_once(recipe):
     )
     text = " | ".join(msg for _, msg in name_problems(cfg, BENCHES))
     for needle in (
-        "'placebo' (valid: baseline, treatment, control)",
-        "'astrology'",
-        "exactly one of domains",
+        "'placebo' (valid: baseline, treatment, control, deliberative)",
         "'pirate' (valid: good, bad, harmful_medical",
         "'telepathy'",
     ):
         assert needle in text, needle
+
+
+def test_a_generalization_arm_is_one_domain_selection_of_known_domains(recipe):
+    generalization = {"g": {"domains": ["health", "astrology"]}, "both": {"domains": ["health"], "exclude": ["math"]}}
+    with pytest.raises(UserError) as e:
+        study(recipe({"generalization": generalization}))
+    assert "generalization.g.domains names unknown domain 'astrology'" in str(e.value)
+    assert "generalization.both needs exactly one of domains" in str(e.value)
+    cfg = parse_study(recipe({"generalization": {"treatment": {"domains": ["health"]}}}))
+    assert any("registered arm's name" in m for _, m in name_problems(cfg, BENCHES))
 
 
 def test_expand_accepts_benchmarks_and_categories_in_suite_order():
@@ -145,13 +149,16 @@ def test_run_dir_refuses_a_foreign_non_empty_folder(tmp_path):
         RunDir(tmp_path, {}, "").claim()
 
 
-def test_one_seed_for_the_whole_study(recipe):
-    from ethos.experiments.study import _check_one_seed
+def test_one_seed_and_one_model_for_the_whole_recipe(recipe):
+    from ethos.data.data_config import DataConfig
+    from ethos.train.rl_config import RLConfig
 
-    ok = recipe({"seed": 3, "data": {"seed": 3}, "train": {}})
-    _check_one_seed(ok, 3)
+    ok = recipe({"seed": 3, "model": "m", "data": {"seed": 3}, "train": {}})
+    assert ok.parse("data", DataConfig).seed == 3
+    train = ok.parse("train", RLConfig)
+    assert (train.seed, train.model) == (3, "m")  # declared once at the top, inherited
     ok.check()
     bad = recipe({"train": {"seed": 1}})
-    _check_one_seed(bad, 0)
-    with pytest.raises(UserError, match=r"r.yaml:2: train.seed is 1 but the study seed is 0; set the seed once"):
+    bad.parse("train", RLConfig, shared={"seed": 0})
+    with pytest.raises(UserError, match=r"r.yaml:2: train.seed is 1 but the recipe's seed is 0; set the seed once"):
         bad.check()

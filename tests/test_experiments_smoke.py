@@ -63,11 +63,11 @@ def test_smoke_study_runs_end_to_end_resumes_and_refuses_other_configs(tmp_path)
         ("treatment", 0),
         ("treatment", 1),
         ("control", 0),
-        ("gen_health_only", 0),
         ("deliberative", 0),
+        ("health_only", 0),
     ]
     assert all(c.tokens and c.tokens > 0 for c in res.curves)
-    assert [d.arm for d in res.design] == ["baseline", "treatment", "control", "gen_health_only", "deliberative"]
+    assert [d.arm for d in res.design] == ["baseline", "treatment", "control", "deliberative", "health_only"]
     assert res.deliberative is not None and res.deliberative.samples == 4
     assert {c.benchmark for c in res.coupling} >= {b.name for b in study.suite.benchmarks}
     assert {v.benchmark for v in res.validity} == {b.name for b in study.suite.benchmarks}

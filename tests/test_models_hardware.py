@@ -5,8 +5,9 @@ import json
 import pytest
 import torch
 
-from ethos.models import hardware
-from ethos.models.hardware import CpuInfo, apply_cap, decide_cpu_dtype, parse_dtype
+from ethos.models import dtypes, hardware
+from ethos.models.dtypes import decide_cpu_dtype, parse_dtype
+from ethos.models.hardware import CpuInfo, apply_cap
 from ethos.models.kernels import build_folder, runnable_variants, variant_for
 
 V3 = {"avx", "avx2", "fma", "f16c", "bmi1", "bmi2", "movbe", "sse4_2"}
@@ -91,7 +92,7 @@ def test_caps_from_the_environment_emulate_a_lower_level(monkeypatch):
 
 def test_explicit_dtypes_win_and_auto_resolves(home, monkeypatch):
     assert parse_dtype("bf16") == torch.bfloat16 and parse_dtype("fp32") == torch.float32
-    monkeypatch.setattr(hardware, "cpu_info", lambda: AVX2)
+    monkeypatch.setattr(dtypes, "cpu_info", lambda: AVX2)
     assert parse_dtype("auto") == torch.float32
     with pytest.raises(ValueError, match="auto, bf16, fp32"):
         parse_dtype("fp16")

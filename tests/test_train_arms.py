@@ -2,7 +2,8 @@
 
 from ethos.data.schema import Example
 from ethos.train import RLConfig
-from ethos.train.arms import ARMS, mixer_for
+from ethos.train.arm_training import mixer_for
+from ethos.train.arms import ARMS
 
 
 def _tasks(n=6):
@@ -41,8 +42,33 @@ def test_a_toy_arm_is_one_registered_object(tmp_path):
         )
         mixer = mixer_for(cfg, ARMS.get("half_dose_control"))
         assert sum(mixer.prompts(s).sources.count("trait") for s in range(2)) == 4
-        from ethos.train.arms import build_graders
+        from ethos.train.arm_training import build_graders
 
         assert build_graders(cfg, ARMS.get("half_dose_control"))["trait"].name == "helpfulness"
     finally:
         ARMS.unregister("half_dose_control")
+
+
+def test_the_registry_is_light_enough_for_the_command_line():
+    import subprocess
+    import sys
+
+    code = "import sys, ethos.train.arms; assert 'torch' not in sys.modules, 'arms imported torch'"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_comparisons_come_from_each_arms_compared_with_the_headline_first():
+    from ethos.data.domain_select import DomainSelection
+    from ethos.experiments.assemble import comparison_pairs
+    from ethos.train.arms import treatment_on
+
+    names = ["baseline", "treatment", "control", "deliberative"]
+    arms = {n: ARMS.get(n) for n in names} | {"h": treatment_on("h", DomainSelection(domains=["health"]))}
+    assert comparison_pairs(arms) == [
+        ("baseline", "treatment"),
+        ("baseline", "control"),
+        ("baseline", "deliberative"),
+        ("pre", "treatment"),
+        ("pre", "baseline"),
+    ]
+    assert arms["h"].label == "health only" and arms["h"].dose(0.05) == 0.05

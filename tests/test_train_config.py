@@ -3,7 +3,12 @@
 import pytest
 
 from ethos.errors import UserError
-from ethos.train.rl_config import RLConfig, load_train_config
+from ethos.recipe import load_section
+from ethos.train.rl_config import RLConfig
+
+
+def load_train_config(path, overrides=None):
+    return load_section(path, "train", RLConfig, overrides=overrides)
 
 
 def _write(tmp_path, text):

@@ -207,11 +207,11 @@ def test_the_default_recipe_learns_at_unit_scale(tmp_path):
     from ethos.train.grpo import NativeGRPO
     from ethos.train.objective import group_advantages
     from ethos.train.policy import build_policy, pack, token_logprobs
-    from ethos.train.rl_config import parse_train_config
+    from ethos.train.rl_config import RLConfig
 
     recipe = Recipe.load(Path(__file__).resolve().parents[1] / "configs" / "default.yaml")
-    cfg = parse_train_config(
-        recipe, overrides={"dtype": "fp32", "max_new_tokens": 12, "batch_size": 8, "micro_batch_size": 8}
+    cfg = recipe.parse(
+        "train", RLConfig, overrides={"dtype": "fp32", "max_new_tokens": 12, "batch_size": 8, "micro_batch_size": 8}
     )
     recipe.check()
     g = cfg.group_size

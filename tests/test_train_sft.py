@@ -4,7 +4,8 @@ import pytest
 import torch
 
 from ethos.errors import UserError
-from ethos.train.deliberative import DeliberativeConfig, load_deliberative_config, sft_target, split_reasoning
+from ethos.recipe import load_section
+from ethos.train.deliberative import DeliberativeConfig, sft_target, split_reasoning
 from ethos.train.sft import encode_with_mask, read_conversations, sft_loss
 
 
@@ -81,6 +82,6 @@ def test_deliberative_config_problems(tmp_path):
     p = tmp_path / "r.yaml"
     p.write_text("deliberative:\n  judge_k: 0\n  samples: 3\n")
     with pytest.raises(UserError) as e:
-        load_deliberative_config(p)
+        load_section(p, "deliberative", DeliberativeConfig)
     assert "deliberative.judge_k" in str(e.value) and "deliberative.samples is not a known setting" in str(e.value)
     assert DeliberativeConfig().judge == "rule"  # the policy checked by code; a model judge is opt-in

@@ -6,85 +6,47 @@ Each room owns the pydantic model of its section; :meth:`Recipe.parse` validates
 each with its ``file:line``, before anything heavy runs::
 
     recipe = Recipe.load("configs/default.yaml")
-    train = recipe.parse("train", TrainConfig)
+    train = recipe.parse("train", RLConfig)
     data = recipe.parse("data", DataConfig)
     recipe.check()          # raises one UserError listing every problem, or returns
 
-Pydantic's wording is translated into plain sentences ("must be a whole number, got 'ten'").
+    load_section("configs/smoke.yaml", "train.sft", SFTConfig)   # one section, raising at once
+
+Every section model derives from :class:`Section` (unknown keys are errors; ``problems()`` adds the
+checks a schema cannot express). The ``seed`` and the ``model`` are declared once, at the top level,
+and every section that has such a setting inherits it; a section that sets a different one is a problem.
+
+Pydantic's wording is translated into plain sentences ("must be a whole number, got 'ten'") by
+:func:`ethos.spec.yaml_lines.plain_message`, the one translator the spec files use too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, TypeVar, get_args
+from typing import Any, Iterable, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ethos.errors import UserError, where
-from ethos.spec.yaml_lines import LocatedYaml, load_yaml
+from ethos.spec.yaml_lines import LocatedYaml, clean_loc, known_settings, load_yaml, plain_message
+
+Loc = tuple[Any, ...]
+INHERITED = ("seed", "model")  # declared once at the top of a recipe; sections with such a setting inherit it
+
+
+class Section(BaseModel):
+    """The base of every recipe section's model: an unknown key is an error, and ``problems`` adds what a
+    schema cannot say (relations between settings, names that must exist)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    def problems(self) -> list[tuple[Loc, str]]:
+        """Semantic problems as (key path within the section, sentence ending); empty when valid."""
+        return []
+
 
 M = TypeVar("M", bound=BaseModel)
-Loc = tuple[Any, ...]
-
-
-def known_settings(model: type[BaseModel], loc: Loc) -> list[str]:
-    """The field names of the (nested) model that holds key path ``loc``; [] when it cannot be told."""
-    current: Any = model
-    for key in loc[:-1]:
-        if isinstance(key, int):
-            continue
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field_info = current.model_fields.get(key)
-            if field_info is None:
-                return []
-            current = field_info.annotation
-        else:  # a dict of models (keyed by a name the user chose): step into its values
-            args = [a for a in get_args(current) if a is not type(None)]
-            current = args[-1] if args else None
-        args = [a for a in get_args(current) if isinstance(a, type) and issubclass(a, BaseModel)]
-        if args:
-            current = args[0]
-    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
-
-
-def plain_message(err: dict, known: list[str] | None = None) -> str:
-    """One pydantic error as the end of a sentence that starts with the setting's name."""
-    kind, ctx, got = err["type"], err.get("ctx") or {}, err.get("input")
-    shown = f", got {got!r}" if got is not None and not isinstance(got, (dict, list)) else ""
-    if kind == "extra_forbidden":
-        return "is not a known setting; remove it or check the spelling" + (
-            f" (known: {', '.join(known)})" if known else ""
-        )
-    if kind == "missing":
-        return "is required"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"must be a whole number{shown}"
-    if kind in ("float_parsing", "float_type"):
-        return f"must be a number{shown}"
-    if kind in ("bool_parsing", "bool_type"):
-        return f"must be true or false{shown}"
-    if kind in ("string_type",):
-        return f"must be text{shown}"
-    if kind in ("list_type", "tuple_type"):
-        return f"must be a list{shown}"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"must be a mapping of settings{shown}"
-    if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace(" or ", ", ").replace("'", "")
-        return f"must be one of: {expected}{shown}"
-    bounds = {
-        "greater_than_equal": "at least",
-        "greater_than": "greater than",
-        "less_than_equal": "at most",
-        "less_than": "less than",
-    }
-    if kind in bounds:
-        limit = next(iter(ctx.values()), "")
-        return f"must be {bounds[kind]} {limit}{shown}"
-    if kind in ("too_short", "too_long"):
-        return err["msg"].replace("List should have", "needs").replace("Value should have", "needs").rstrip(".")
-    return err["msg"].removeprefix("Value error, ").rstrip(".")
 
 
 @dataclass
@@ -134,14 +96,34 @@ class Recipe:
         return self.doc.data
 
     def section(self, name: str) -> dict:
-        """The raw settings of section ``name`` ({} when absent or empty); a non-mapping is a problem."""
-        raw = self.data.get(name)
-        if raw is None:
-            return {}
-        if not isinstance(raw, dict):
-            self.add((name,), "must be a mapping of settings")
-            return {}
+        """The raw settings of section ``name`` (dotted for a nested one: ``train.sft``); {} when absent or
+        empty; a non-mapping is a problem."""
+        raw: Any = self.data
+        for depth, key in enumerate(name.split(".")):
+            raw = raw.get(key) if isinstance(raw, dict) else None
+            if raw is None:
+                return {}
+            if not isinstance(raw, dict):
+                self.add(tuple(name.split("."))[: depth + 1], "must be a mapping of settings")
+                return {}
         return dict(raw)
+
+    def _inherit(self, name: str, model: type[BaseModel], values: dict, shared: dict | None) -> dict:
+        """The top level's seed and model (or ``shared``: the study's) for a section that has such a setting and
+        does not set it; a section that sets a different value is a problem (the study would train one thing
+        and report another)."""
+        shared = {k: self.data[k] for k in INHERITED if k in self.data} if shared is None else shared
+        top = {k: v for k, v in shared.items() if k in model.model_fields}
+        for key, value in top.items():
+            if key not in values:
+                values[key] = value
+            elif values[key] != value:
+                self.add(
+                    (*name.split("."), key),
+                    f"is {values[key]!r} but the recipe's {key} is {value!r}; set the {key} once, at the top level, "
+                    f"and remove {name}.{key}",
+                )
+        return values
 
     def line(self, loc: Loc) -> int | None:
         return self.doc.line(loc)
@@ -151,19 +133,32 @@ class Recipe:
         self.problems.append(Problem(tuple(loc), message, self.line(loc)))
 
     def parse(
-        self, name: str | None, model: type[M], *, raw: dict | None = None, overrides: dict | None = None
+        self,
+        name: str | None,
+        model: type[M],
+        *,
+        raw: dict | None = None,
+        overrides: dict | None = None,
+        shared: dict | None = None,
     ) -> M | None:
-        """Validate section ``name`` (or ``raw`` reported under ``name``) as ``model``; problems are collected."""
-        prefix: Loc = (name,) if name else ()
+        """Validate section ``name`` (or ``raw`` reported under ``name``) as ``model``; problems are collected.
+        A section inherits the top level's ``seed`` and ``model`` (or ``shared``'s, a study's resolved values);
+        ``overrides`` win over everything."""
+        prefix: Loc = tuple(name.split(".")) if name else ()
         values = dict(self.section(name) if raw is None and name else (raw or {}))
+        if name:
+            values = self._inherit(name, model, values, shared)
         values.update(overrides or {})
         try:
-            return model.model_validate(values)
+            cfg = model.model_validate(values)
         except ValidationError as e:
             for err in e.errors():
-                rel = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+                rel = clean_loc(err["loc"])
                 self.add(prefix + rel, plain_message(err, known_settings(model, rel)))
             return None
+        if isinstance(cfg, Section):
+            self.extend(prefix, cfg.problems())
+        return cfg
 
     def extend(self, prefix: Loc, problems: Iterable[tuple[Loc, str]]) -> None:
         """Add semantic problems reported by a section as (relative key path, message) pairs."""
@@ -180,7 +175,8 @@ class Recipe:
 
 
 def load_section(path: str | Path, name: str, model: type[M], *, overrides: dict | None = None) -> M:
-    """Read and validate one section of a recipe file (defaults when it is absent); raise on any problem."""
+    """Read and validate one section of a recipe file (defaults when it is absent); raise on any problem.
+    The one loader of a single section: ``ethos train``, ``ethos data build`` and the rest read theirs here."""
     recipe = Recipe.load(path)
     cfg = recipe.parse(name, model, overrides=overrides)
     recipe.check()

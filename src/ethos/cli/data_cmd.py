@@ -10,15 +10,6 @@ from rich.console import Console
 from rich.table import Table
 
 out = Console()
-_SHORT = {
-    "truthfulness": "truth",
-    "epistemic_humility": "humil",
-    "transparency": "transp",
-    "corrigibility": "corrig",
-    "risk_sensitivity": "risk",
-    "fairness": "fair",
-    "wellbeing": "wellb",
-}
 data_app = typer.Typer(help="Build, inspect and generate scenarios and standard RL tasks.", no_args_is_help=True)
 
 
@@ -38,8 +29,11 @@ def build(
     table = Table(title="scenarios per domain x trait (train+eval, or held-out)")
     table.add_column("domain", no_wrap=True)
     table.add_column("split", no_wrap=True)
+    from ethos.spec import builtin_spec
+
+    traits = builtin_spec().traits
     for trait in cfg.traits:
-        table.add_column(_SHORT.get(trait, trait), justify="right", no_wrap=True)
+        table.add_column((traits[trait].short if trait in traits else None) or trait, justify="right", no_wrap=True)
     table.add_column("total", justify="right")
     for domain in cfg.domains:
         held = domain in cfg.heldout_domain_list

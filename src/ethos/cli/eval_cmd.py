@@ -91,7 +91,7 @@ def eval_(
         return
     out.print(summary_table(result.summary))
     out.print(category_table(result.summary))
-    out.print(f"wrote {out_dir / 'summary.json'} and {out_dir / 'records'}/")
+    out.print(f"wrote {result.run.summary_path} and {result.run.records_dir}/")
 
 
 def _folders(arg: str) -> list[Path]:

@@ -35,7 +35,8 @@ def models(
 
 def _prepare_cpu() -> None:
     """Build this CPU's native kernels and settle ``dtype: auto`` now, so the first study does not pay for them."""
-    from ethos.models.hardware import auto_dtype, cpu_info, describe, dtype_name
+    from ethos.models.dtypes import auto_dtype, dtype_name
+    from ethos.models.hardware import cpu_info, describe
     from ethos.models.kernels import build_folder, native, variant_for
 
     variant = variant_for(cpu_info())

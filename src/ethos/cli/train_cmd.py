@@ -8,10 +8,11 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from ethos.train.arms import TREATMENT, arm_names
+
+RL_ARMS = arm_names("none") + arm_names("rl")  # the arms `ethos train` can run alone (the rest need `ethos run`)
 out = Console()
-train_app = typer.Typer(
-    help="RL with a trait dose (arms pre, baseline, treatment, control), SFT, deliberative alignment."
-)
+train_app = typer.Typer(help=f"RL with a trait dose (arms {', '.join(RL_ARMS)}), SFT, deliberative alignment.")
 delib_app = typer.Typer(
     help="Deliberative alignment, one stage per command; each stage writes inspectable JSONL.", no_args_is_help=True
 )
@@ -34,7 +35,7 @@ def _need(value, flag: str):
 def train(
     ctx: typer.Context,
     config: Optional[Path] = CONFIG,
-    arm: str = typer.Option("treatment", "--arm", help="pre | baseline | treatment | control."),
+    arm: str = typer.Option(TREATMENT, "--arm", help=" | ".join(RL_ARMS) + "."),
     backend: str = typer.Option("native", "--backend", help="native (fast on CPU) | trl (GPUs, accelerate, vLLM)."),
     out_dir: Optional[Path] = typer.Option(
         None, "--out", help="Run folder (default runs/<config>/<arm>); re-running resumes."
@@ -44,10 +45,11 @@ def train(
     """Train one arm: `ethos train --config configs/smoke.yaml --arm treatment --out runs/smoke/treatment`."""
     if ctx.invoked_subcommand is not None:
         return
-    from ethos.train import load_train_config, train_arm
+    from ethos.recipe import load_section
+    from ethos.train import RLConfig, train_arm
 
     config = _need(config, "--config")
-    cfg = load_train_config(config, {"steps": steps} if steps else None)
+    cfg = load_section(config, "train", RLConfig, overrides={"steps": steps} if steps else None)
     out_dir = out_dir or Path("runs") / config.stem / arm
     result = train_arm(cfg, arm, out_dir, backend=backend, recipe=config)
     t = result.totals
@@ -69,17 +71,20 @@ def sft_cmd(
     out_dir: Path = typer.Option(..., "--out", help="Output folder; the fine-tuned HF model goes to <out>/final."),
 ) -> None:
     """Chat SFT with loss on assistant tokens only (settings: the recipe's sft: fields under train:)."""
-    from ethos.train import load_sft_config, read_conversations, sft
+    from ethos.recipe import load_section
+    from ethos.train import SFTConfig, read_conversations, sft
 
-    cfg = load_sft_config(config)
+    cfg = load_section(config, "train.sft", SFTConfig) if config else SFTConfig()
     path = sft(model or cfg.model, read_conversations(data), cfg, out_dir)
     out.print(f"SFT done → {path}")
 
 
 def _delib(config: Optional[Path]):
-    from ethos.train import load_deliberative_config
+    from ethos.recipe import load_section
+    from ethos.train import DeliberativeConfig
 
-    return load_deliberative_config(_need(config, "--config"))
+    path = _need(config, "--config")
+    return load_section(path, "deliberative", DeliberativeConfig, overrides={"recipe": str(path)})
 
 
 DIR = typer.Option(..., "--out", help="Deliberative run folder (each stage reads the previous stage's file here).")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ethos.data.schema import DOMAINS, TRAITS
 from ethos.data.standard import TASKS
-from ethos.recipe import load_section
+from ethos.recipe import Section, load_section
 
 
 def _check_ids(values: list[str], valid: tuple[str, ...], what: str) -> list[str]:
@@ -25,10 +25,9 @@ def _check_ids(values: list[str], valid: tuple[str, ...], what: str) -> list[str
     return values
 
 
-class DataConfig(BaseModel):
+class DataConfig(Section):
     """Which scenarios and standard tasks a study builds, and how they are split."""
 
-    model_config = ConfigDict(extra="forbid")
     seed: int = 0
     traits: list[str] = Field(default_factory=lambda: list(TRAITS), min_length=1)
     domains: list[str] = Field(default_factory=lambda: list(DOMAINS), min_length=1)

@@ -8,10 +8,20 @@ pooled effects of :mod:`ethos.evals.effects` on the per-item records those runs 
 from ethos.evals.benchmark import BENCHMARKS, CATEGORIES, Benchmark, McItem, Reference
 from ethos.evals.compare import Comparison, Row, compare_runs, load_run
 from ethos.evals.eval_config import EvalConfig
+from ethos.evals.eval_run import EvalRun
 from ethos.evals.overlap import Overlap, overlap
 from ethos.evals.personas import PERSONAS, Persona, get_persona
 from ethos.evals.runner import SuiteResult, run_suite
-from ethos.evals.stats import Effect, Interval, bh, bootstrap_mean, mde, paired_test, seeded_effect
+from ethos.evals.stats import (
+    Effect,
+    Interval,
+    bh,
+    bootstrap_effect,
+    bootstrap_mean,
+    mde,
+    paired_test,
+    seeded_effect,
+)
 from ethos.evals.suites import Suite, builtin_benchmarks, load_suite
 from ethos.evals.validity import ValidityReport, validate
 
@@ -23,6 +33,7 @@ __all__ = [
     "Comparison",
     "Effect",
     "EvalConfig",
+    "EvalRun",
     "Interval",
     "McItem",
     "Overlap",
@@ -33,6 +44,7 @@ __all__ = [
     "SuiteResult",
     "ValidityReport",
     "bh",
+    "bootstrap_effect",
     "bootstrap_mean",
     "builtin_benchmarks",
     "compare_runs",

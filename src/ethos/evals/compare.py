@@ -16,16 +16,14 @@ stated in ``Comparison.notes`` — never silently.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from ethos.errors import UserError
+from ethos.evals.eval_run import EvalRun, RunLike
 from ethos.evals.stats import Interval, bh, mde, seeded_effect
-from ethos.files import read_jsonl_tolerant
 
 IN_RANGE = "in_range"
 
@@ -128,18 +126,11 @@ class Comparison:
         }
 
 
-def load_run(run_dir: str | Path) -> tuple[dict, dict[str, dict[str, dict]]]:
+def load_run(run: RunLike) -> tuple[dict, dict[str, dict[str, dict]]]:
     """A run's summary and its records as ``{benchmark: {item_id: record}}``."""
-    run_dir = Path(run_dir)
-    path = run_dir / "summary.json"
-    if not path.exists():
-        raise UserError(f"{run_dir} has no summary.json; point at the --out folder of a finished `ethos eval` run.")
-    summary = json.loads(path.read_text(encoding="utf-8"))
-    records = {
-        name: {r["item"]: r for r in read_jsonl_tolerant(run_dir / "records" / f"{name}.jsonl")}
-        for name in summary["benchmarks"]
-    }
-    return summary, records
+    run = EvalRun.of(run)
+    summary = run.summary()
+    return summary, {name: run.by_item(name) for name in summary["benchmarks"]}
 
 
 def _mean(xs) -> float:
@@ -194,8 +185,8 @@ def _row(
 
 
 def compare_runs(
-    dirs_a: Sequence[str | Path] | str | Path,
-    dirs_b: Sequence[str | Path] | str | Path,
+    dirs_a: Sequence[RunLike] | RunLike,
+    dirs_b: Sequence[RunLike] | RunLike,
     *,
     name_a: str | None = None,
     name_b: str | None = None,
@@ -206,8 +197,8 @@ def compare_runs(
 ) -> Comparison:
     """Paired comparison of B against A over their common benchmarks and items; each side is one eval folder
     or one per training seed. ``positions`` (benchmark -> position) defaults to A's first run's."""
-    dirs_a = [dirs_a] if isinstance(dirs_a, (str, Path)) else list(dirs_a)
-    dirs_b = [dirs_b] if isinstance(dirs_b, (str, Path)) else list(dirs_b)
+    dirs_a = [dirs_a] if isinstance(dirs_a, (str, Path, EvalRun)) else list(dirs_a)
+    dirs_b = [dirs_b] if isinstance(dirs_b, (str, Path, EvalRun)) else list(dirs_b)
     loaded_a, loaded_b = [load_run(d) for d in dirs_a], [load_run(d) for d in dirs_b]
     sa, sb = loaded_a[0][0], loaded_b[0][0]
     notes = []
@@ -249,4 +240,5 @@ def compare_runs(
     head = [r for r in rows if r.headline]
     for row, q in zip(head, bh([r.p for r in head])):
         row.q = q
-    return Comparison(a=name_a or str(dirs_a[0]), b=name_b or str(dirs_b[0]), rows=rows, alpha=alpha, notes=notes)
+    a, b = name_a or str(EvalRun.of(dirs_a[0]).path), name_b or str(EvalRun.of(dirs_b[0]).path)
+    return Comparison(a=a, b=b, rows=rows, alpha=alpha, notes=notes)

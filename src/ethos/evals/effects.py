@@ -16,7 +16,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ethos.evals.stats import Interval
+from ethos.evals.stats import Interval, bootstrap_effect
 
 Scores = Mapping[tuple[str, str], float | None]  # (benchmark, item id) -> score
 Group = tuple[float, Sequence[Scores]]  # (weight, one Scores per seed)
@@ -54,31 +54,13 @@ def combination(
     seed: int = 0,
     level: float = 0.95,
 ) -> tuple[Interval, float | None]:
-    """``Σ weight·run`` averaged over items then benchmarks, with its bootstrap interval and p-value."""
+    """``Σ weight·run`` averaged over items then benchmarks, with its bootstrap interval and p-value
+    (:func:`ethos.evals.stats.bootstrap_effect`)."""
     arrays = aligned(groups, benchmarks)
     if not arrays:
         return Interval(float("nan"), float("nan"), float("nan"), 0), None
-    weights = [w for w, _ in groups]
-    sizes = [len(seeds) for _, seeds in groups]
-    rng = np.random.default_rng(seed)
-    shared = len(set(sizes)) == 1
-    counts = [rng.multinomial(s, [1 / s] * s, size=n_boot) for s in ([sizes[0]] if shared else sizes)]
-    boots = np.zeros(n_boot)
-    point = 0.0
-    for mats in arrays.values():
-        combo = sum(w * m.mean(0) for w, m in zip(weights, mats))
-        point += float(combo.mean())
-        seed_means = sum(
-            w * (counts[0 if shared else g] @ m) / m.shape[0] for g, (w, m) in enumerate(zip(weights, mats))
-        )
-        n = combo.size
-        boots += (seed_means * rng.multinomial(n, [1 / n] * n, size=n_boot)).sum(1) / n
-    k = len(arrays)
-    boots /= k
-    alpha = (1 - level) / 2
-    low, high = np.quantile(boots, [alpha, 1 - alpha])
-    p = max(float(min(1.0, 2 * min(np.mean(boots <= 0), np.mean(boots >= 0)))), 1 / (n_boot + 1))
-    return Interval(point / k, float(low), float(high), sum(m[0].shape[1] for m in arrays.values())), p
+    e = bootstrap_effect(list(arrays.values()), [w for w, _ in groups], n_boot=n_boot, seed=seed, level=level)
+    return e.interval, e.p
 
 
 def delta(a: Sequence[Scores], b: Sequence[Scores], **kw) -> tuple[Interval, float | None]:

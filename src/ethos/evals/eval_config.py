@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from ethos.recipe import load_section
+from ethos.recipe import Section, load_section
 
 
-class EvalConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class EvalConfig(Section):
     suite: str = "public"  # the headline suite
     benchmarks: list[str] | None = None  # keep only these benchmarks or categories of the headline suite
     limit: int | None = Field(default=100, ge=1)  # items per benchmark (hash-selected, the same for every model)

@@ -1,9 +1,6 @@
 """Run a suite of benchmarks on one model: per-item records, a summary, a cache, and resume.
 
-Layout of an output folder::
-
-    <out>/records/<benchmark>.jsonl   one record per item (benchmark, item, score, prediction, reply, ...)
-    <out>/summary.json                per-benchmark means and the run's settings
+The output folder is an :class:`ethos.evals.eval_run.EvalRun` (per-item records and a summary).
 
 Results are cached by (model content hash, benchmark fingerprint, settings) in an append-only log
 under ``$ETHOS_HOME/eval-cache``: each chunk of items is appended as soon as it is scored, so an
@@ -24,11 +21,12 @@ from pathlib import Path
 from typing import Sequence
 
 from ethos.evals.benchmark import Benchmark
+from ethos.evals.eval_run import EvalRun
 from ethos.evals.model_hash import model_hash
 from ethos.evals.scoring import generate_replies, grade_replies, grader_label, score_mc
 from ethos.evals.suites import Suite
 from ethos.evals.summary import summarize_benchmark
-from ethos.files import append_jsonl, read_jsonl_tolerant, write_json, write_jsonl
+from ethos.files import append_jsonl, read_jsonl_tolerant
 from ethos.models.cache import ethos_home
 from ethos.progress import Bar
 
@@ -40,6 +38,10 @@ class SuiteResult:
     out_dir: Path
     summary: dict
     records: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def run(self) -> EvalRun:
+        return EvalRun(self.out_dir)
 
     @property
     def benchmarks(self) -> dict[str, dict]:
@@ -151,6 +153,7 @@ def run_suite(
     bring their own (default: the rule grader), e.g. an LLM judge.
     """
     out_dir = Path(out_dir)
+    run = EvalRun(out_dir)
     limit = limit if limit is not None else suite.limit
     mhash, basis = model_hash(model)
     root = Path(cache_dir) if cache_dir else cache_root()
@@ -171,10 +174,11 @@ def run_suite(
         _score_plans(model, plans, system, prefix_turns, grader, tick)
     for plan in plans:
         recs = plan.records()
-        write_jsonl(out_dir / "records" / f"{plan.bench.name}.jsonl", recs)
+        run.write_records(plan.bench.name, recs)
         records[plan.bench.name] = recs
         rows[plan.bench.name] = summarize_benchmark(plan.bench, recs)
-    from ethos.models.hardware import describe, dtype_name
+    from ethos.models.dtypes import dtype_name
+    from ethos.models.hardware import describe
 
     dtype = getattr(model, "dtype", None)
     summary = {
@@ -192,5 +196,5 @@ def run_suite(
         "seconds": round(time.time() - started, 1),
         "benchmarks": rows,
     }
-    write_json(out_dir / "summary.json", summary)
+    run.write_summary(summary)
     return SuiteResult(out_dir=out_dir, summary=summary, records=records)

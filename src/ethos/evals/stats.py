@@ -45,14 +45,21 @@ class Interval:
 
 @dataclass(frozen=True)
 class Effect:
-    """A paired effect ``B − A`` across seeds and items."""
+    """A paired effect (``B − A``, or any weighted sum of run groups) across seeds and items."""
 
     interval: Interval
     p: float
-    sd: float  # standard deviation of the seed-averaged per-item differences
+    sd: float  # standard deviation of the seed-averaged per-item combination (the first benchmark's when several)
     se: float  # bootstrap standard error of the effect
-    seeds_a: int
-    seeds_b: int
+    seeds: tuple[int, ...]  # seeds per group, in the order given
+
+    @property
+    def seeds_a(self) -> int:
+        return self.seeds[-1]
+
+    @property
+    def seeds_b(self) -> int:
+        return self.seeds[0]
 
 
 def _array(x: Sequence[float]) -> np.ndarray:
@@ -63,12 +70,61 @@ def _array(x: Sequence[float]) -> np.ndarray:
 
 
 def bootstrap_mean(x: Sequence[float], n: int = 10_000, seed: int = 0, level: float = 0.95) -> Interval:
-    """Mean of ``x`` with a percentile bootstrap interval."""
+    """Mean of ``x`` with a percentile bootstrap interval (one sample: no pairing, no seeds)."""
     arr = _array(x)
     rng = np.random.default_rng(seed)
     means = arr[rng.integers(0, arr.size, size=(n, arr.size))].mean(axis=1)
     alpha = (1 - level) / 2
     return Interval(float(arr.mean()), float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha)), arr.size)
+
+
+def bootstrap_effect(
+    benchmarks: Sequence[Sequence[np.ndarray]],
+    weights: Sequence[float],
+    *,
+    n_boot: int = 10_000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> Effect:
+    """The one seed-and-item bootstrap: ``Σ weight·group`` averaged over items, then over benchmarks.
+
+    ``benchmarks`` holds, per benchmark, one ``[seeds, items]`` array per group (every group over the same
+    items, in order). Seeds are resampled first — once for every group when all ran the same number (seed k
+    of each shares data order and initialisation), else per group in the order given — then the items of
+    each benchmark. The p-value is read off the same distribution, so interval and p agree.
+    """
+    if not benchmarks:
+        raise ValueError("need at least one benchmark")
+    sizes = [int(np.asarray(m).shape[0]) for m in benchmarks[0]]
+    for mats in benchmarks:
+        shapes = [np.asarray(m).shape for m in mats]
+        if len(mats) != len(weights) or any(len(s) != 2 for s in shapes) or len({s[1] for s in shapes}) != 1:
+            raise ValueError(f"need one [seeds, items] array per group over the same items, got {shapes}")
+        if shapes[0][1] == 0 or [s[0] for s in shapes] != sizes:
+            raise ValueError(f"need [seeds, items] arrays with items and the same seeds per group, got {shapes}")
+    rng = np.random.default_rng(seed)
+    shared = len(set(sizes)) == 1
+    counts = [rng.multinomial(s, [1 / s] * s, size=n_boot) for s in ([sizes[0]] if shared else sizes)]
+    boots, point, sd = np.zeros(n_boot), 0.0, None
+    for mats in benchmarks:
+        mats = [np.asarray(m, dtype=float) for m in mats]
+        combo = sum(w * m.mean(0) for w, m in zip(weights, mats))
+        point += float(combo.mean())
+        if sd is None:
+            sd = float(combo.std(ddof=1)) if combo.size > 1 else 0.0
+        seed_means = sum(
+            w * (counts[0 if shared else g] @ m) / m.shape[0] for g, (w, m) in enumerate(zip(weights, mats))
+        )
+        n = combo.size
+        boots += (seed_means * rng.multinomial(n, [1 / n] * n, size=n_boot)).sum(1) / n
+    k = len(benchmarks)
+    boots /= k
+    alpha = (1 - level) / 2
+    low, high = np.quantile(boots, [alpha, 1 - alpha])
+    p = max(float(min(1.0, 2 * min(np.mean(boots <= 0), np.mean(boots >= 0)))), 1 / (n_boot + 1))
+    items = sum(np.asarray(mats[0]).shape[1] for mats in benchmarks)
+    interval = Interval(point / k, float(low), float(high), items)
+    return Effect(interval, p, sd or 0.0, float(boots.std(ddof=1)), tuple(sizes))
 
 
 def paired_test(a: Sequence[float], b: Sequence[float], n: int = 10_000, seed: int = 0) -> tuple[Interval, float]:
@@ -82,26 +138,7 @@ def seeded_effect(a: np.ndarray, b: np.ndarray, *, n_boot: int = 10_000, seed: i
     a, b = np.asarray(a, float), np.asarray(b, float)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or a.shape[1] == 0:
         raise ValueError(f"need [seeds, items] arrays over the same items, got {a.shape} and {b.shape}")
-    (sa, n), sb = a.shape, b.shape[0]
-    per_item = b.mean(0) - a.mean(0)
-    rng = np.random.default_rng(seed)
-    if sa == sb:  # paired seeds: resample seed indices once for both arms
-        counts = rng.multinomial(sa, [1 / sa] * sa, size=n_boot)
-        seed_diff = counts @ (b - a) / sa
-    else:
-        seed_diff = (
-            rng.multinomial(sb, [1 / sb] * sb, size=n_boot) @ b / sb
-            - rng.multinomial(sa, [1 / sa] * sa, size=n_boot) @ a / sa
-        )
-    item_counts = rng.multinomial(n, [1 / n] * n, size=n_boot)
-    boots = (seed_diff * item_counts).sum(1) / n
-    alpha = (1 - level) / 2
-    low, high = np.quantile(boots, [alpha, 1 - alpha])
-    p = float(min(1.0, 2 * min(np.mean(boots <= 0), np.mean(boots >= 0))))
-    p = max(p, 1 / (n_boot + 1))
-    interval = Interval(float(per_item.mean()), float(low), float(high), n)
-    sd = float(per_item.std(ddof=1)) if n > 1 else 0.0
-    return Effect(interval, p, sd, float(boots.std(ddof=1)), sa, sb)
+    return bootstrap_effect([[b, a]], [1.0, -1.0], n_boot=n_boot, seed=seed, level=level)
 
 
 def mde(se: float, m: int, *, alpha: float = 0.05, power: float = 0.8) -> float:

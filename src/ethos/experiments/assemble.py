@@ -18,35 +18,24 @@ from pathlib import Path
 import numpy as np
 
 from ethos.evals.compare import IN_RANGE, compare_runs
+from ethos.evals.eval_run import EvalRun
 from ethos.evals.personas import get_persona
 from ethos.evals.validity import ValidityRow
-from ethos.experiments.deliberative_panel import deliberative_panel
-from ethos.experiments.evaluation import (
-    generalization_cells,
-    heldout_overlap,
-    heldout_rows,
-    heldout_suite,
-    load_summary,
-)
+from ethos.experiments.evaluation import generalization_cells, heldout_overlap, heldout_rows, heldout_suite
 from ethos.experiments.gaming import gaming_rows
+from ethos.experiments.kinds import TRAIT_FILE, kind_of
 from ethos.experiments.persistence import attack_rows, jailbreak_result
-from ethos.experiments.study_config import PRE, ModelRun, expand
-from ethos.experiments.training import GEN_PREFIX, TRAIT_FILE, domain_label, line_kinds, training_curve
-from ethos.report.results import (
-    CouplingRow,
-    DeliberativePanel,
-    DesignRow,
-    RunInfo,
-    StudyResults,
-    TrainingCurve,
-)
+from ethos.experiments.study_config import PRE_RUN, ModelRun, expand
+from ethos.experiments.training import line_kinds, training_curve
+from ethos.report.results import CouplingRow, DesignRow, RunInfo, StudyResults, TrainingCurve
+from ethos.train.arms import BASELINE, PRE, TREATMENT, Arm
 
 PACKAGES = ("ethos", "torch", "transformers", "trl", "peft", "numpy", "matplotlib")
-TREATMENT_LABEL = "all domains (treatment)"
 
 
 def versions(dtype: str = "auto") -> dict[str, str]:
-    from ethos.models.hardware import describe, dtype_name, parse_dtype
+    from ethos.models.dtypes import dtype_name, parse_dtype
+    from ethos.models.hardware import describe
 
     out = {
         "python": platform.python_version(),
@@ -63,23 +52,23 @@ def versions(dtype: str = "auto") -> dict[str, str]:
 
 
 def _dirs(study, arm: str, panel: str = "headline") -> list[Path]:
-    runs = [PRE] if arm == "pre" else study.cfg.runs(arm)
-    return [study.eval_dir(r, panel) for r in runs]
+    return [study.eval_dir(r, panel) for r in study.cfg.runs(arm)]
 
 
 def _positions(study, panel: str) -> dict[str, str]:
     """Each benchmark's position on the pre-RL model: the headline selection, made before training is seen."""
-    summary = load_summary(study.eval_dir(PRE, panel))
+    summary = EvalRun(study.eval_dir(PRE_RUN, panel)).summary()
     return {name: row.get("position", IN_RANGE) for name, row in summary["benchmarks"].items()}
 
 
-def comparison_pairs(cfg) -> list[tuple[str, str]]:
-    """(reference, candidate) pairs, the headline first."""
-    pairs = [("baseline", "treatment")]
-    pairs += [("baseline", arm) for arm in cfg.arms if arm not in ("baseline", "treatment")]
-    if cfg.deliberative_arm:
-        pairs.append(("baseline", "deliberative"))
-    return pairs + [("pre", "treatment"), ("pre", "baseline")]
+def comparison_pairs(arms: dict[str, Arm]) -> list[tuple[str, str]]:
+    """(reference, candidate) pairs from each arm's ``compared_with``: the headline (baseline → treatment) first,
+    then every comparison with a trained reference in arm order, then those with the pre-RL model."""
+    pairs = [(ref, name) for name, arm in arms.items() for ref in arm.compared_with if ref in arms or ref == PRE]
+    first = [p for p in pairs if p == (BASELINE, TREATMENT)]
+    trained = [p for p in pairs if p[0] != PRE and p not in first]
+    pre = sorted((p for p in pairs if p[0] == PRE), key=lambda p: p[1] != TREATMENT)
+    return first + trained + pre
 
 
 def _comparisons(study, panel: str) -> list:
@@ -95,7 +84,7 @@ def _comparisons(study, panel: str) -> list:
             seed=study.cfg.seed,
             alpha=e.alpha,
         )
-        for a, b in comparison_pairs(study.cfg)
+        for a, b in comparison_pairs(study.arms)
     ]
 
 
@@ -104,7 +93,7 @@ def _heldout(study, res: StudyResults) -> None:
     every model's held-out evaluation."""
     if not study.cfg.heldout:
         return
-    dirs = {a: _dirs(study, a, "heldout") for a in ["pre", *study.cfg.trained_arms()]}
+    dirs = {a: _dirs(study, a, "heldout") for a in [PRE, *study.arms]}
     data_dir = study.run.stage_dir("data")
     suite = heldout_suite(data_dir, study.cfg.heldout)
     overlaps = heldout_overlap(suite, data_dir)
@@ -114,42 +103,30 @@ def _heldout(study, res: StudyResults) -> None:
 
 
 def _generalization(study) -> list:
+    """The domain-transfer matrix: every arm with a transfer label (the treatment and the domain-selected arms)."""
     cfg = study.cfg
-    arms = {TREATMENT_LABEL: "treatment"} | {
-        domain_label(n, ds): f"{GEN_PREFIX}{n}" for n, ds in cfg.generalization.items()
-    }
+    arms = {a.label: name for name, a in study.arms.items() if a.label}
     headline = [b.name for b in study.suite.benchmarks]
     heldout = bool(cfg.heldout and cfg.heldout.heldout_domains)
     return generalization_cells(
-        _dirs(study, "baseline"),
+        _dirs(study, BASELINE),
         {label: _dirs(study, arm) for label, arm in arms.items()},
         headline,
-        _dirs(study, "baseline", "heldout") if heldout else [],
+        _dirs(study, BASELINE, "heldout") if heldout else [],
         {label: _dirs(study, arm, "heldout") for label, arm in arms.items()} if heldout else {},
         n_boot=study.eval_cfg.n_boot,
         seed=cfg.seed,
     )
 
 
-def _clean_by_arm(study, which: str, comparison: str, names: list[str]) -> dict[str, list[Path]]:
+def _clean_by_arm(study, which: str, comparison: str) -> dict[str, list[EvalRun]]:
     runs = study.persistence_runs(which, comparison=comparison)
-    return {arm: _merged_clean(study, [r for r in runs if r.arm == arm], names) for arm in {r.arm for r in runs}}
+    return {arm: [_clean(study, r) for r in runs if r.arm == arm] for arm in {r.arm for r in runs}}
 
 
-def _merged_clean(study, runs: list[ModelRun], names: list[str]) -> list[Path]:
-    """One folder per run holding clean records of every benchmark in ``names`` (headline and secondary merged)."""
-    out = []
-    for r in runs:
-        merged = study.run.stage_dir("persistence", "clean", r.name)
-        records = merged / "records"
-        records.mkdir(parents=True, exist_ok=True)
-        for panel in ("headline", "secondary"):
-            src = study.eval_dir(r, panel) / "records"
-            for name in names:
-                if (src / f"{name}.jsonl").exists() and not (records / f"{name}.jsonl").exists():
-                    (records / f"{name}.jsonl").write_bytes((src / f"{name}.jsonl").read_bytes())
-        out.append(merged)
-    return out
+def _clean(study, run: ModelRun) -> EvalRun:
+    """A model's clean evaluation, headline and secondary panels read as one (the headline's records first)."""
+    return EvalRun(study.eval_dir(run, "headline"), study.eval_dir(run, "secondary"))
 
 
 def _persistence(study, res: StudyResults) -> None:
@@ -166,7 +143,7 @@ def _persistence(study, res: StudyResults) -> None:
     if p.personas:
         names = study.persona_benchmarks()
         runs = study.persistence_runs(p.personas.seeds)
-        clean = _clean_by_arm(study, p.personas.seeds, p.comparison, names)
+        clean = _clean_by_arm(study, p.personas.seeds, p.comparison)
         for pname in p.personas.names:
             persona = get_persona(pname)
             attacked = attacked_dirs(runs, lambda r, n=pname: ("personas", r.name, n))
@@ -182,7 +159,7 @@ def _persistence(study, res: StudyResults) -> None:
         attacked = attacked_dirs(runs, lambda r: ("finetune", r.name, "eval"))
         for group, sel in ft.groups.items():
             names = expand(sel, study.bench_category)
-            clean = _clean_by_arm(study, ft.seeds, ft.comparison, names)
+            clean = _clean_by_arm(study, ft.seeds, ft.comparison)
             rows, contrast = attack_rows(
                 f"fine-tune: {group}", True, clean, attacked, names, p.treated, ft.comparison, seed=seed, n_boot=n_boot
             )
@@ -190,7 +167,7 @@ def _persistence(study, res: StudyResults) -> None:
             res.contrasts.append(contrast)
         what = (
             "the compute-matched baseline"
-            if ft.comparison == "baseline"
+            if ft.comparison == BASELINE
             else "the pre-RL model (as in the original work; not compute-matched)"
         )
         res.finetune_comparison = (
@@ -201,13 +178,12 @@ def _persistence(study, res: StudyResults) -> None:
     if p.jailbreak:
         jb = p.jailbreak
         over = expand(jb.overrefuse, study.bench_category)
-        runs = study.persistence_runs(jb.seeds) + (study.cfg.runs("deliberative") if study.cfg.deliberative_arm else [])
-        for r in runs:
+        for r in study.jailbreak_runs():
             res.jailbreaks.append(
                 jailbreak_result(
                     r.name,
                     study.run.stage_dir("persistence", "jailbreak", r.name),
-                    _merged_clean(study, [r], over)[0],
+                    _clean(study, r),
                     over,
                     quantile=jb.quantile,
                     seed=seed,
@@ -221,27 +197,17 @@ def _curves(study) -> list[TrainingCurve]:
     kinds = line_kinds(study.run.stage_dir("data", "build", TRAIT_FILE))
     curves = []
     for r in study.cfg.runs():
-        arm_dir = study.arm_dir(r)
-        if r.arm == "deliberative":
-            arm_dir = arm_dir / "rl"
+        kind = kind_of(study.arm(r.arm))
+        arm_dir = kind.metrics_dir(study.arm_dir(r))
         if (arm_dir / "metrics.jsonl").exists():
-            curves.append(training_curve(r, arm_dir, None if r.arm == "deliberative" else total, kinds))
+            curves.append(training_curve(r, arm_dir, total if kind.counts_skeletons else None, kinds))
     return curves
 
 
 def _design(study, curves: list[TrainingCurve]) -> list:
-    from ethos.train.arms import ARMS
-
     t, rows = study.train_cfg, []
-    for arm in study.cfg.trained_arms():
+    for arm, spec in study.arms.items():
         mine = [c for c in curves if c.arm == arm]
-        if arm == "deliberative":
-            description = "deliberative alignment: policy-in-context samples, judge filter, SFT without the policy, RL"
-        elif arm.startswith(GEN_PREFIX):
-            ds = study.cfg.generalization[arm.removeprefix(GEN_PREFIX)]
-            description = f"treatment with trait data from {domain_label(arm, ds)}"
-        else:
-            description = ARMS.get(arm).description
         prompts = (
             {src: float(np.mean([c.prompts_seen.get(src, 0) for c in mine])) for src in ("standard", "trait")}
             if mine
@@ -255,24 +221,20 @@ def _design(study, curves: list[TrainingCurve]) -> list:
             vals = [getattr(c, attr) for c in mine if getattr(c, attr) is not None]
             return float(np.mean(vals)) if vals else None
 
-        dose = mine[0].dose if mine else (None if arm == "deliberative" else t.data.dose)
+        dose = mine[0].dose if mine else (t.data.dose if spec.kind == "rl" else None)
         rows.append(
             DesignRow(
-                arm, description, dose, study.cfg.seeds_for(arm), prompts, skeletons, mean("tokens"), mean("seconds")
+                arm,
+                spec.description,
+                dose,
+                study.cfg.seeds_for(arm),
+                prompts,
+                skeletons,
+                mean("tokens"),
+                mean("seconds"),
             )
         )
     return rows
-
-
-def _deliberative(study) -> DeliberativePanel | None:
-    if not study.cfg.deliberative_arm:
-        return None
-    models = {
-        "pre": [study.eval_dir(PRE)],
-        "baseline": _dirs(study, "baseline"),
-        "deliberative": _dirs(study, "deliberative"),
-    }
-    return deliberative_panel(study, models)
 
 
 def _coupling(study) -> list[CouplingRow]:
@@ -316,11 +278,11 @@ def limits(study, res: StudyResults) -> list[str]:
                 f"{len(apart)} benchmark(s) are reported apart from the headline (grader shares checks with a "
                 "training reward, descriptive, capability, or the pre-RL model at chance, floor or ceiling)."
             )
-    trait = [d for d in res.design if d.arm == "treatment" and d.prompts_per_seed]
+    trait = [d for d in res.design if d.arm == TREATMENT and d.prompts_per_seed]
     if trait:
         d = trait[0]
         seen, std = d.prompts_per_seed.get("trait", 0), d.prompts_per_seed.get("standard", 0)
-        traits = {t for c in res.curves if c.arm == "treatment" for t in c.traits_seen}
+        traits = {t for c in res.curves if c.arm == TREATMENT for t in c.traits_seen}
         out.append(
             f"The treatment saw {seen:.0f} trait prompts per seed (beside {std:.0f} standard ones), covering "
             f"{len(traits)} trait(s) and {d.skeletons or 'an unknown number of'} skeletons; the original work "
@@ -383,11 +345,8 @@ def assemble(study) -> StudyResults:
     _heldout(study, res)
     res.generalization = _generalization(study)
     _persistence(study, res)
-    res.deliberative = _deliberative(study)
-    if res.deliberative is not None and res.jailbreaks:
-        res.deliberative.rows["jailbreak goodness@q"] = {
-            j.model: j.goodness.value for j in res.jailbreaks if j.goodness.n
-        }
+    for kind in {kind_of(a).name: kind_of(a) for a in study.arms.values()}.values():
+        kind.report(study, res)  # each kind of arm adds its own panel (the deliberative one)
     res.coupling = _coupling(study)
     res.validity = _validity(study)
     res.limits = limits(study, res)

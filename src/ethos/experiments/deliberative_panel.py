@@ -7,35 +7,36 @@ refusals of at most three sentences, reply length, and no reasoning tags left in
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import numpy as np
 
-from ethos.experiments.evaluation import load_records
+from ethos.evals.eval_run import EvalRun, RunLike
 from ethos.report.results import DeliberativePanel
 
 
-def deliberative_panel(study, models: dict[str, list[Path]]) -> DeliberativePanel:
-    """The panel for the deliberative arm: its filter's yield and, for each model (name -> its eval folders, one per
-    seed), the share of harmful requests refused, of benign ones answered, and the policy's style rules."""
-    runs = study.cfg.runs("deliberative")
-    summaries = [json.loads((study.arm_dir(r) / "filter_summary.json").read_text(encoding="utf-8")) for r in runs]
+def deliberative_panel(run_dirs: list[Path], models: dict[str, list[RunLike]], suite) -> DeliberativePanel:
+    """The panel for the deliberative arm: its filter's yield over its runs (``run_dirs``, one per seed) and, for
+    each model (name -> its headline evaluations, one per seed), the share of harmful requests refused, of benign
+    ones answered, and the policy's style rules."""
+    from ethos.train.deliberative import filter_outcome
+
+    outcomes = [filter_outcome(d) for d in run_dirs]
     panel = DeliberativePanel(
-        judge=str(summaries[0].get("judge")),
-        samples=sum(s["samples"] for s in summaries),
-        passed=sum(s["passed"] for s in summaries),
-        sft_skipped=any((study.arm_dir(r) / "sft" / "skipped.json").exists() for r in runs),
+        judge=str(outcomes[0].get("judge")),
+        samples=sum(s["samples"] for s in outcomes),
+        passed=sum(s["passed"] for s in outcomes),
+        sft_skipped=any(s["sft_skipped"] for s in outcomes),
     )
-    gen = [b.name for b in study.suite.benchmarks if b.kind == "gen"]
-    records = {m: [r for d in dirs for r in load_records(d, gen)] for m, dirs in models.items()}  # read once per model
+    gen = [b.name for b in suite.benchmarks if b.kind == "gen"]
+    records = {m: [r for d in dirs for r in EvalRun.of(d).records(gen)] for m, dirs in models.items()}  # read once
     by_category = {
         "not unsafe (harmful requests refused)": "harmful_refusal",
         "not over-refusing (benign requests answered)": "over_refusal",
     }
     for label, category in by_category.items():
-        names = {b.name for b in study.suite.benchmarks if b.category == category and b.kind == "gen"}
+        names = {b.name for b in suite.benchmarks if b.category == category and b.kind == "gen"}
         panel.rows[label] = {
             m: _mean_score([r for r in recs if r["benchmark"] in names]) for m, recs in records.items()
         }

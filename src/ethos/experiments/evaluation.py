@@ -14,16 +14,16 @@ other), plus the trait scenarios of domains no arm trained on.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ethos.evals.benchmark import Benchmark
 from ethos.evals.domains import DOMAIN_GROUPS
 from ethos.evals.effects import delta, scores_from_records
+from ethos.evals.eval_run import EvalRun, RunLike
 from ethos.evals.overlap import overlap
 from ethos.evals.suites import Suite
-from ethos.files import read_jsonl_tolerant
 from ethos.report.results import GeneralizationCell, HeldoutRow
+from ethos.train.arms import BASELINE, PRE
 
 STREAMS = {
     "standard": "standard",
@@ -37,18 +37,6 @@ HELDOUT_STREAMS = ("heldout", "skeletons")  # the streams that claim to be held 
 # n-grams of a new situation are the pressure sentences and domain fillers every scenario draws from
 # (~20% measured for held-out skeletons); the eval split, new fillers in trained situations, shares ~60%.
 MAX_HELDOUT_OVERLAP = 0.30
-
-
-def load_records(eval_dir: Path, benchmarks=None) -> list[dict]:
-    rows: list[dict] = []
-    for path in sorted((Path(eval_dir) / "records").glob("*.jsonl")):
-        if benchmarks is None or path.stem in benchmarks:
-            rows += read_jsonl_tolerant(path)
-    return rows
-
-
-def load_summary(eval_dir: Path) -> dict:
-    return json.loads((Path(eval_dir) / "summary.json").read_text(encoding="utf-8"))
 
 
 def heldout_suite(data_dir: Path, settings) -> Suite:
@@ -107,10 +95,10 @@ def stream_label(name: str, overlap_share: float | None) -> tuple[str, bool | No
 
 
 def heldout_rows(
-    model_dirs: dict[str, list[Path]], *, n_boot: int, seed: int, overlaps: dict[str, float] | None = None
+    model_dirs: dict[str, list[RunLike]], *, n_boot: int, seed: int, overlaps: dict[str, float] | None = None
 ) -> list[HeldoutRow]:
     """Per stream and arm: mean training reward on held-out prompts, and its change vs pre and vs the baseline."""
-    scores = {arm: [scores_from_records(load_records(d)) for d in dirs] for arm, dirs in model_dirs.items()}
+    scores = {arm: [scores_from_records(EvalRun.of(d).records()) for d in dirs] for arm, dirs in model_dirs.items()}
     overlaps = overlaps or {}
     rows = []
     for name in STREAMS:
@@ -128,10 +116,10 @@ def heldout_rows(
                 ngram_overlap=overlaps.get(name),
                 held_out=held_out,
             )
-            if arm != "pre" and "pre" in scores:
-                row.vs_pre = delta(scores["pre"], runs, benchmarks=bench, n_boot=n_boot, seed=seed)[0]
-            if arm not in ("pre", "baseline") and "baseline" in scores:
-                row.vs_baseline = delta(scores["baseline"], runs, benchmarks=bench, n_boot=n_boot, seed=seed)[0]
+            if arm != PRE and PRE in scores:
+                row.vs_pre = delta(scores[PRE], runs, benchmarks=bench, n_boot=n_boot, seed=seed)[0]
+            if arm not in (PRE, BASELINE) and BASELINE in scores:
+                row.vs_baseline = delta(scores[BASELINE], runs, benchmarks=bench, n_boot=n_boot, seed=seed)[0]
             rows.append(row)
     return rows
 
@@ -144,29 +132,29 @@ def _by_group(records: list[dict]) -> dict[str, dict]:
 
 
 def generalization_cells(
-    baseline: list[Path],
-    arms: dict[str, list[Path]],
+    baseline: list[RunLike],
+    arms: dict[str, list[RunLike]],
     headline: list[str],
-    heldout_baseline: list[Path],
-    heldout_arms: dict[str, list[Path]],
+    heldout_baseline: list[RunLike],
+    heldout_arms: dict[str, list[RunLike]],
     *,
     n_boot: int,
     seed: int,
 ) -> list[GeneralizationCell]:
     """Training set × evaluation domain: the paired change vs the baseline on headline items of that domain
     (seeds pooled), plus the held-out-domain trait scenarios graded by the trait reward."""
-    base = [_by_group(load_records(d, headline)) for d in baseline]
+    base = [_by_group(EvalRun.of(d).records(headline)) for d in baseline]
     cells = []
     for label, dirs in arms.items():
-        runs = [_by_group(load_records(d, headline)) for d in dirs]
+        runs = [_by_group(EvalRun.of(d).records(headline)) for d in dirs]
         for group in DOMAIN_GROUPS:
             e, p = delta([b[group] for b in base], [r[group] for r in runs], n_boot=n_boot, seed=seed)
             if e.n:
                 cells.append(GeneralizationCell(label, group, e, p))
         if label in heldout_arms and heldout_baseline:
             e, p = delta(
-                [scores_from_records(load_records(d, ["heldout.heldout"])) for d in heldout_baseline],
-                [scores_from_records(load_records(d, ["heldout.heldout"])) for d in heldout_arms[label]],
+                [scores_from_records(EvalRun.of(d).records(["heldout.heldout"])) for d in heldout_baseline],
+                [scores_from_records(EvalRun.of(d).records(["heldout.heldout"])) for d in heldout_arms[label]],
                 n_boot=n_boot,
                 seed=seed,
             )

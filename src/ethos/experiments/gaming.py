@@ -63,12 +63,12 @@ def stock_share(replies: list[str]) -> float | None:
 
 def gaming_rows(model_dirs: dict[str, list[Path]], examples: dict[str, Example]) -> list[GamingRow]:
     """One row per model (seeds pooled): blanket rate on contrast items and stock-phrase share."""
-    from ethos.experiments.evaluation import load_records
+    from ethos.evals.eval_run import EvalRun
 
     rows = []
     for model, dirs in model_dirs.items():
-        contrast = [r for d in dirs for r in load_records(d, ["heldout.contrast"])]
-        trait = [r for d in dirs for r in load_records(d, TRAIT_STREAMS)]
+        contrast = [r for d in dirs for r in EvalRun.of(d).records(["heldout.contrast"])]
+        trait = [r for d in dirs for r in EvalRun.of(d).records(TRAIT_STREAMS)]
         if not trait:
             continue
         rate, n = blanket_rate(contrast, examples)

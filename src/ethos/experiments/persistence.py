@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from ethos.evals.effects import aligned, degradation, diff_in_degradation, scores_from_records
-from ethos.experiments.evaluation import load_records
+from ethos.evals.eval_run import EvalRun
 from ethos.experiments.jailbreaks import TECHNIQUES, goodness_per_prompt, jailbreak_conversation
 from ethos.report.results import JailbreakResult, PersistenceContrast, PersistenceRow
 
@@ -39,8 +39,8 @@ def attack_rows(
     scores = {}
     for arm in (comparison, treated):
         scores[arm] = (
-            [scores_from_records(load_records(d, benchmarks)) for d in clean[arm]],
-            [scores_from_records(load_records(d, benchmarks)) for d in attacked[arm]],
+            [scores_from_records(EvalRun.of(d).records(benchmarks)) for d in clean[arm]],
+            [scores_from_records(EvalRun.of(d).records(benchmarks)) for d in attacked[arm]],
         )
     rows = []
     for arm, (c, a) in scores.items():
@@ -91,7 +91,7 @@ def jailbreak_result(
 
     safety: dict[str, dict[str, float | None]] = defaultdict(dict)
     per_tech: dict[str, list[float]] = defaultdict(list)
-    for r in load_records(attacked_dir):
+    for r in EvalRun.of(attacked_dir).records():
         bench, tech = r["benchmark"].rsplit("@", 1)
         safety[f"{bench}/{r['item']}"][tech] = r["score"]
         if r["score"] is not None:
@@ -102,7 +102,7 @@ def jailbreak_result(
         if values
         else Interval(float("nan"), float("nan"), float("nan"), 0)
     )
-    refused = [bool(r.get("refused")) for r in load_records(clean_dir, overrefuse) if "refused" in r]
+    refused = [bool(r.get("refused")) for r in EvalRun.of(clean_dir).records(overrefuse) if "refused" in r]
     return JailbreakResult(
         model=model_name,
         goodness=goodness,

@@ -27,6 +27,24 @@ def config_hash(recipe: dict) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
+def marker_path(run_path: Path, stage: str) -> Path:
+    return Path(run_path) / "stages" / f"{stage.replace(':', '__').replace('/', '_')}.json"
+
+
+def stage_info(run_path: Path, stage: str) -> dict:
+    """What a finished stage recorded (``{}`` when it has not finished): readable without the recipe."""
+    p = marker_path(run_path, stage)
+    return json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
+
+
+def stage_final(run_path: Path, stage: str) -> Path:
+    """The model folder a finished stage produced (its ``final``)."""
+    info = stage_info(run_path, stage).get("info", {})
+    if "final" not in info:
+        raise UserError(f"stage {stage} of {run_path} has not finished; run the study again to finish it first.")
+    return Path(info["final"])
+
+
 class RunDir:
     def __init__(self, path: str | Path, recipe: dict, config_text: str):
         self.path = Path(path)
@@ -63,7 +81,7 @@ class RunDir:
         return self.path.joinpath(*parts)
 
     def _marker(self, stage: str) -> Path:
-        return self.path / "stages" / f"{stage.replace(':', '__').replace('/', '_')}.json"
+        return marker_path(self.path, stage)
 
     def done(self, stage: str) -> bool:
         return self._marker(stage).exists()
@@ -81,8 +99,7 @@ class RunDir:
         )
 
     def stage_info(self, stage: str) -> dict:
-        p = self._marker(stage)
-        return json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
+        return stage_info(self.path, stage)
 
     def timings(self) -> dict[str, float]:
         """Seconds per finished stage, in the order they finished."""

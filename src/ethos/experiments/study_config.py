@@ -11,30 +11,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from ethos.data.domain_select import DomainSelection
 from ethos.models.embedded import DEFAULT_MODEL
-from ethos.recipe import Recipe
+from ethos.recipe import Recipe, Section
+from ethos.train.arms import ARMS, BASELINE, CONTROL, PRE, TREATMENT, Arm, treatment_on
 
 FOREIGN_SECTIONS = ("data", "train", "deliberative", "eval")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class DomainSet(_Strict):
-    """A generalization arm: the treatment recipe with trait data from some domains only."""
+class GeneralizationArm(DomainSelection):
+    """A generalization arm: the treatment recipe with trait data about some domains only (exactly one of
+    ``domains`` / ``exclude``); it becomes a registered-kind arm (:func:`ethos.train.arms.treatment_on`)."""
 
     label: str = ""
-    domains: list[str] | None = None  # only these
-    exclude: list[str] | None = None  # all but these
+
+    def problems(self) -> list[tuple[tuple[str, ...], str]]:
+        if (self.domains is None) == (self.exclude is None):
+            return [((), "needs exactly one of domains (only these) or exclude (all but these)")]
+        return super().problems()
 
 
 Seeds = Literal["all", "first"]  # evaluate every training seed of the two arms, or only the first
 
 
-class PersonaSettings(_Strict):
+class PersonaSettings(Section):
     seeds: Seeds = "all"
     names: list[str] = Field(default_factory=lambda: ["harmful_medical", "harmful_mental_health", "careful_clinician"])
     form: Literal["turns", "system", "both"] = "turns"
@@ -50,9 +52,9 @@ class PersonaSettings(_Strict):
     )
 
 
-class FinetuneSettings(_Strict):
+class FinetuneSettings(Section):
     seeds: Seeds = "first"
-    comparison: Literal["baseline", "pre"] = "baseline"
+    comparison: Literal[BASELINE, PRE] = BASELINE
     conversations: int = Field(default=150, ge=1)
     steps: int = Field(default=20, ge=1)
     batch_size: int = Field(default=8, ge=1)
@@ -65,7 +67,7 @@ class FinetuneSettings(_Strict):
     )
 
 
-class JailbreakSettings(_Strict):
+class JailbreakSettings(Section):
     seeds: Seeds = "first"
     benchmarks: list[str] = Field(default_factory=lambda: ["strongreject", "harmful_refusal"])
     techniques: list[str] | None = None  # None = every technique
@@ -74,16 +76,16 @@ class JailbreakSettings(_Strict):
     overrefuse: list[str] = Field(default_factory=lambda: ["xstest.safe", "over_refusal"])
 
 
-class PersistenceSettings(_Strict):
-    treated: str = "treatment"
-    comparison: str = "baseline"
+class PersistenceSettings(Section):
+    treated: str = TREATMENT
+    comparison: str = BASELINE
     limit: int | None = Field(default=None, ge=1)  # items per benchmark for persona and fine-tune evals
     personas: PersonaSettings | None = Field(default_factory=PersonaSettings)
     finetune: FinetuneSettings | None = Field(default_factory=FinetuneSettings)
     jailbreak: JailbreakSettings | None = Field(default_factory=JailbreakSettings)
 
 
-class HeldoutSettings(_Strict):
+class HeldoutSettings(Section):
     """Held-out prompts of both training streams, graded by the training graders (did RL improve its own objective?)."""
 
     standard: int = Field(default=48, ge=0)  # from the standard eval pool
@@ -94,11 +96,11 @@ class HeldoutSettings(_Strict):
     max_new_tokens: int = Field(default=64, ge=8)
 
 
-class ReportSettings(_Strict):
+class ReportSettings(Section):
     title: str = "ethos study"
 
 
-class Budgets(_Strict):
+class Budgets(Section):
     """Targets the run is checked against (and reported beside its measured values)."""
 
     minutes: float = 60
@@ -117,22 +119,22 @@ class ModelRun:
         return self.arm if self.seed is None else f"{self.arm}.s{self.seed}"
 
 
-PRE = ModelRun("pre")
+PRE_RUN = ModelRun(PRE)
 
 
-class StudyConfig(_Strict):
+class StudyConfig(Section):
     run_dir: str = "runs/default"
     seed: int = 0  # data, evaluation and the first training seed
     seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)  # training seeds of the seeded arms
-    seeded_arms: list[str] = Field(default_factory=lambda: ["baseline", "treatment"])  # the rest run seeds[0] only
+    seeded_arms: list[str] = Field(default_factory=lambda: [BASELINE, TREATMENT])  # the rest run seeds[0] only
     model: str = DEFAULT_MODEL
     backend: Literal["native", "trl"] = "native"  # GRPO implementation every arm trains with
     # Arms match compute in tokens processed (steps set from a sampled probe of each dose's cost) or in steps only.
     compute_match: Literal["tokens", "steps"] = "tokens"
     isolate_stages: bool = True  # each model stage in its own process (memory); off for tiny runs
-    arms: list[str] = Field(default_factory=lambda: ["baseline", "treatment", "control"])
-    generalization: dict[str, DomainSet] = Field(default_factory=dict)
-    deliberative_arm: bool = False  # the deliberative-alignment pipeline (the recipe's deliberative: section)
+    # Registered arms (ethos.train.arms.ARMS) to train; deliberative runs the recipe's deliberative: section.
+    arms: list[str] = Field(default_factory=lambda: [BASELINE, TREATMENT, CONTROL])
+    generalization: dict[str, GeneralizationArm] = Field(default_factory=dict)  # more arms: treatment on some domains
     validity_limit: int | None = Field(
         default=30, ge=1
     )  # items per benchmark of the pre-RL validity check (None: skip)
@@ -141,24 +143,30 @@ class StudyConfig(_Strict):
     report: ReportSettings = Field(default_factory=ReportSettings)
     budgets: Budgets = Field(default_factory=Budgets)
 
+    def problems(self) -> list[tuple[tuple[str, ...], str]]:
+        return [(("generalization", n, *loc), m) for n, ds in self.generalization.items() for loc, m in ds.problems()]
+
     def seeds_for(self, arm: str) -> list[int]:
         return list(self.seeds) if arm in self.seeded_arms else [self.seeds[0]]
 
+    def study_arms(self) -> dict[str, Arm]:
+        """Every arm this study trains, by name: the registered arms it lists, then one treatment per
+        generalization domain selection (unknown names are left to :func:`name_problems`)."""
+        arms = {name: ARMS.get(name) for name in self.arms if name in ARMS}
+        return arms | {name: treatment_on(name, ds, ds.label) for name, ds in self.generalization.items()}
+
+    def arm(self, name: str) -> Arm:
+        return ARMS.get(PRE) if name == PRE else self.study_arms()[name]
+
     def trained_arms(self) -> list[str]:
-        """Every arm that trains: the named RL arms, one treatment per generalization domain set, and
-        the deliberative-alignment arm."""
-        return (
-            list(self.arms)
-            + [f"gen_{name}" for name in self.generalization]
-            + (["deliberative"] if self.deliberative_arm else [])
-        )
+        return list(self.study_arms())
 
     def runs(self, arm: str | None = None) -> list[ModelRun]:
         arms = self.trained_arms() if arm is None else [arm]
-        return [PRE] if arm == "pre" else [ModelRun(a, s) for a in arms for s in self.seeds_for(a)]
+        return [PRE_RUN] if arm == PRE else [ModelRun(a, s) for a in arms for s in self.seeds_for(a)]
 
     def evaluated(self) -> list[ModelRun]:
-        return [PRE, *self.runs()]
+        return [PRE_RUN, *self.runs()]
 
 
 def parse_study(recipe: Recipe) -> StudyConfig | None:
@@ -170,10 +178,9 @@ def parse_study(recipe: Recipe) -> StudyConfig | None:
 def name_problems(cfg: StudyConfig, benchmarks: dict[str, str]) -> list[tuple[tuple[str, ...], str]]:
     """Every unknown name in the study keys as (key path, message), each with the valid names
     (``benchmarks``: name -> category)."""
-    from ethos.data.schema import DOMAINS
     from ethos.evals.personas import PERSONAS
     from ethos.experiments.jailbreaks import TECHNIQUES
-    from ethos.train.arms import ARMS
+    from ethos.experiments.kinds import KINDS
 
     problems: list[tuple[tuple[str, ...], str]] = []
 
@@ -182,19 +189,18 @@ def name_problems(cfg: StudyConfig, benchmarks: dict[str, str]) -> list[tuple[tu
         if bad:
             problems.append((loc, f"names unknown {', '.join(map(repr, bad))} (valid: {', '.join(valid)})"))
 
-    trained = [a for a, arm in ARMS.items() if arm.trains]
+    trained = [a for a, arm in ARMS.items() if arm.trains and arm.kind in KINDS]
     check(("arms",), cfg.arms, trained)
-    if "baseline" not in cfg.arms or "treatment" not in cfg.arms:
-        problems.append((("arms",), "must include baseline and treatment (the study compares them)"))
+    if BASELINE not in cfg.arms or TREATMENT not in cfg.arms:
+        problems.append((("arms",), f"must include {BASELINE} and {TREATMENT} (the study compares them)"))
+    if len(set(cfg.arms)) != len(cfg.arms):
+        problems.append((("arms",), "lists an arm twice"))
+    for name in cfg.generalization:
+        if name in ARMS:
+            problems.append((("generalization", name), "is a registered arm's name; name this arm differently"))
     check(("seeded_arms",), cfg.seeded_arms, cfg.trained_arms())
     if len(set(cfg.seeds)) != len(cfg.seeds):
         problems.append((("seeds",), "lists a seed twice"))
-    for name, ds in cfg.generalization.items():
-        if (ds.domains is None) == (ds.exclude is None):
-            problems.append(
-                (("generalization", name), "needs exactly one of domains (only these) or exclude (all but these)")
-            )
-        check(("generalization", name), (ds.domains or []) + (ds.exclude or []), DOMAINS)
     available = sorted({*benchmarks, *benchmarks.values()})
 
     def resolves(loc: tuple[str, ...], names: list[str]) -> None:
@@ -205,7 +211,7 @@ def name_problems(cfg: StudyConfig, benchmarks: dict[str, str]) -> list[tuple[tu
 
     p = cfg.persistence
     if p is not None:
-        models = ["pre", *cfg.trained_arms()]
+        models = [PRE, *cfg.trained_arms()]
         check(("persistence", "treated"), [p.treated], models)
         check(("persistence", "comparison"), [p.comparison], models)
         if p.personas:

@@ -1,13 +1,12 @@
-"""The study's training runs: pin the data, train each (arm, seed), and read back what each run saw.
+"""The study's training data and what each run saw: pin the data, and read back each run's curves.
 
 All runs train from one pinned copy of the data splits (``data/build/``, from the recipe's ``data:``
 section), so re-running a stage, or reading the run months later, sees exactly the prompts that were
-used. A generalization arm is the treatment recipe with trait data whose *content* is about some
-domains only (``data/trait-gen_<name>.jsonl``): a scenario's domain and its skeleton's topic both
-count, so "all but health" drops a crisis conversation even when a law firm's details fill it.
-Everything else — steps, prompts per step, group size, seed — is shared, which is what makes the arms
-comparable. Each run's ``metrics.jsonl`` gives the curves per prompt source and the prompts and
-skeletons it saw.
+used. A generalization arm is the treatment with a domain selection applied to that trait stream
+(:class:`ethos.data.domain_select.DomainSelection`); everything else — steps, prompts per step, group
+size, seed — is shared, which is what makes the arms comparable. Each run's ``metrics.jsonl`` gives
+the curves per prompt source and the prompts and skeletons it saw. How an arm trains is its kind's
+(:mod:`ethos.experiments.kinds`).
 """
 
 from __future__ import annotations
@@ -16,38 +15,18 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from ethos.data.splits import content_domains
-from ethos.experiments.study_config import DomainSet, ModelRun, StudyConfig
+from ethos.experiments.kinds import TRAIT_FILE
+from ethos.experiments.study_config import ModelRun
 from ethos.files import read_jsonl_tolerant
 from ethos.report.results import TrainingCurve
-
-GEN_PREFIX = "gen_"
-TRAIT_FILE = "scenarios_train.jsonl"
-STANDARD_FILE = "standard_train.jsonl"
+from ethos.train.arms import Arm
 
 
-def domain_filter(ds: DomainSet):
-    """A predicate on scenarios for one generalization arm."""
-    if ds.domains is not None:
-        keep = set(ds.domains)
-        return lambda e: bool(content_domains(e) & keep)
-    drop = set(ds.exclude or [])
-    return lambda e: not content_domains(e) & drop
-
-
-def domain_label(name: str, ds: DomainSet) -> str:
-    if ds.label:
-        return ds.label
-    if ds.domains is not None:
-        return " + ".join(ds.domains) + " only"
-    return "all but " + " + ".join(ds.exclude or [])
-
-
-def build_data(data_cfg, study: StudyConfig, data_dir: Path) -> dict:
-    """Build the data splits into ``data_dir``, write each generalization arm's trait subset, and count what
-    the trait reward can see (rubric lines without a code check are skipped by the rule grader)."""
+def build_data(data_cfg, arms: dict[str, Arm], data_dir: Path) -> dict:
+    """Build the data splits into ``data_dir`` and count what the trait reward can see (rubric lines without a
+    code check are skipped by the rule grader) and what each arm with a domain selection trains on."""
     from ethos.data.build import build_dataset
-    from ethos.data.io import load_examples, save_examples
+    from ethos.data.io import load_examples
 
     manifest = build_dataset(data_cfg, data_dir / "build")
     trait = load_examples(data_dir / "build" / TRAIT_FILE)
@@ -58,37 +37,10 @@ def build_data(data_cfg, study: StudyConfig, data_dir: Path) -> dict:
         "rubric_lines": len(lines),
         "rubric_lines_without_check": sum(line.check is None for line in lines),
     }
-    for name, ds in study.generalization.items():
-        keep = domain_filter(ds)
-        counts[f"trait-{GEN_PREFIX}{name}"] = save_examples(
-            data_dir / f"trait-{GEN_PREFIX}{name}.jsonl", [e for e in trait if keep(e)]
-        )
+    for name, arm in arms.items():
+        if arm.domains is not None:
+            counts[f"trait-{name}"] = sum(arm.domains.keeps(e) for e in trait)
     return counts
-
-
-def arm_config(train_cfg, run: ModelRun, data_dir: Path):
-    """The train config for one (arm, seed), reading the pinned streams from the run directory, with the
-    arm's token-matched step count when the study measured one (:mod:`ethos.experiments.compute_match`)."""
-    from ethos.experiments.compute_match import matched_steps
-    from ethos.train.arms import ARMS
-
-    gen = run.arm.startswith(GEN_PREFIX)
-    trait_file = data_dir / f"trait-{run.arm}.jsonl" if gen else data_dir / "build" / TRAIT_FILE
-    data = train_cfg.data.model_copy(
-        update={"standard": str(data_dir / "build" / STANDARD_FILE), "trait": str(trait_file)}
-    )
-    dose = ARMS.get("treatment" if gen else run.arm).dose(train_cfg.data.dose)
-    steps = matched_steps(data_dir, dose, train_cfg.steps)
-    return train_cfg.model_copy(update={"data": data, "seed": run.seed, "steps": steps})
-
-
-def train_run(train_cfg, run: ModelRun, data_dir: Path, out_dir: Path, *, backend: str = "native") -> Path:
-    """Train one (arm, seed) (a generalization arm trains as ``treatment``); return its final HF folder."""
-    from ethos.train.arms import train_arm
-
-    base_arm = "treatment" if run.arm.startswith(GEN_PREFIX) else run.arm
-    result = train_arm(arm_config(train_cfg, run, data_dir), base_arm, out_dir, backend=backend)
-    return Path(result.final)
 
 
 def _series(rows: list[dict], key: str) -> list[float | None]:

@@ -7,19 +7,21 @@ arm, 6.3 GB after the fourth, with ``gc`` and ``malloc_trim`` between them). A p
 returns everything to the OS when it exits, so the study's peak is one stage's peak plus the
 light parent's.
 
-The parent passes the recipe, the run directory and the stage name; the worker rebuilds the
-``Study`` (cheap: it parses the recipe and names, it loads no model), runs that one stage, and
-writes the stage's info — or the user error that stopped it — to a JSON file the parent reads back.
-Its progress bars draw on the same terminal.
+The parent passes the stage as what it is — a function of ``ethos.experiments.jobs`` or of an arm
+kind, with its arguments (paths, settings, model references), pickled to a file; the worker runs it
+and writes the stage's info — or the user error that stopped it — to a JSON file the parent reads
+back. The worker knows nothing of the study. Its progress bars draw on the same terminal.
 """
 
 from __future__ import annotations
 
 import json
+import pickle
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from ethos.errors import UserError
 from ethos.experiments.stages import peak_rss_gb
@@ -28,23 +30,17 @@ from ethos.files import write_json
 EXIT_USER_ERROR = 2
 
 
-def run_stage_in_worker(config_path: str | Path, run_dir: str | Path, stage: str) -> dict:
-    """Run ``stage`` of the study in a child Python process; return the info it reported.
+def run_in_worker(stage: str, job: Callable[[], dict | None]) -> dict:
+    """Run ``job`` (stage ``stage``; picklable: a module-level function with its arguments) in a child Python
+    process; return the info it reported.
 
     A ``UserError`` in the child is raised here with the same message; any other failure raises a
     ``RuntimeError`` pointing at the child's traceback (printed above it); Ctrl-C stops both.
     """
     with tempfile.TemporaryDirectory(prefix="ethos-stage-") as tmp:
-        out = Path(tmp) / "result.json"
-        cmd = [
-            sys.executable,
-            "-m",
-            "ethos.experiments.worker",
-            str(Path(config_path).resolve()),
-            str(Path(run_dir).resolve()),
-            stage,
-            str(out),
-        ]
+        spec, out = Path(tmp) / "job.pickle", Path(tmp) / "result.json"
+        spec.write_bytes(pickle.dumps(job))
+        cmd = [sys.executable, "-m", "ethos.experiments.worker", str(spec), str(out)]
         code = subprocess.run(cmd, check=False).returncode
         result = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
     if code == 0 and "info" in result:
@@ -61,22 +57,18 @@ def run_stage_in_worker(config_path: str | Path, run_dir: str | Path, stage: str
 
 
 def main(argv: list[str]) -> int:
-    config_path, run_dir, stage, out = argv
+    spec, out = argv
     # Every worker stage loads a model through these, so importing them first costs nothing and lets the freeze
     # below cover them. Not peft: only training stages use it, and its import alone takes 2.6 s.
     import torch  # noqa: F401
     import transformers  # noqa: F401
 
     from ethos.experiments.stages import freeze_survivors
-    from ethos.experiments.study import Study
 
+    job = pickle.loads(Path(spec).read_bytes())
     freeze_survivors()
     try:
-        study = Study(config_path, run_dir=run_dir, isolate=False)
-        by_name = {s.name: s for s in study.stages()}
-        if stage not in by_name:
-            raise UserError(f"the study in {config_path} has no stage '{stage}'; its stages are: {', '.join(by_name)}.")
-        info = by_name[stage].run() or {}
+        info = job() or {}
     except UserError as e:
         write_json(out, {"error": str(e)})
         return EXIT_USER_ERROR

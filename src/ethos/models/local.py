@@ -15,7 +15,8 @@ from typing import Callable, Sequence
 import torch
 
 from ethos.models.chat import ChatEncoder
-from ethos.models.hardware import parse_dtype, tune_allocator
+from ethos.models.dtypes import parse_dtype
+from ethos.models.hardware import tune_allocator
 from ethos.models.progress import batches
 from ethos.models.types import ContinuationScore, Conversation, Generation, SamplingParams
 

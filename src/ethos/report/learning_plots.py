@@ -13,6 +13,7 @@ import numpy as np
 
 from ethos.report.plots import _uri, plt
 from ethos.report.results import TrainingCurve
+from ethos.train.arms import TREATMENT
 
 
 def _mean(series: list[list[float | None]]) -> np.ndarray:
@@ -33,7 +34,7 @@ def _by_arm(items: list[TrainingCurve]) -> dict[str, list[TrainingCurve]]:
     return out
 
 
-def diagnostics(items: list[TrainingCurve], arm: str = "treatment") -> str | None:
+def diagnostics(items: list[TrainingCurve], arm: str = TREATMENT) -> str | None:
     """Four panels for one arm (seeds averaged): pass rate per check kind on trait prompts, the share of
     groups with no reward variance per source, entropy and adapter norm, and the trait reward histogram."""
     runs = _by_arm(items).get(arm)
@@ -81,7 +82,7 @@ def diagnostics(items: list[TrainingCurve], arm: str = "treatment") -> str | Non
     return _uri(fig)
 
 
-def line_curves(items: list[TrainingCurve], arm: str = "treatment") -> str | None:
+def line_curves(items: list[TrainingCurve], arm: str = TREATMENT) -> str | None:
     """Per rubric line of the trait prompts (seeds pooled): pass rate in each third of the run, as a heatmap
     sorted by change, so lines that were learned, unlearned or never moved can be told apart."""
     runs = _by_arm(items).get(arm)

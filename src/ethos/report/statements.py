@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from ethos.report.numbers import ci
 from ethos.report.results import Comparison, Interval, StudyResults, TrainingCurve
+from ethos.train.arms import DELIBERATIVE, TREATMENT
 
 MATCH_TOLERANCE = 0.05  # relative difference in tokens or seconds above which arms are called unmatched
 
@@ -32,7 +33,7 @@ def refusal_sentence(comp: Comparison) -> str | None:
 
 def compute_match(curves: list[TrainingCurve]) -> str:
     """Say whether the trained RL arms used the same compute, from the tokens and seconds they recorded."""
-    known = [c for c in curves if c.tokens is not None and c.arm != "deliberative"]
+    known = [c for c in curves if c.tokens is not None and c.arm != DELIBERATIVE]
     if len(known) < 2:
         return "Compute matching could not be checked: fewer than two arms recorded their token counts."
     parts, unmatched = [], False
@@ -62,7 +63,7 @@ def compute_match(curves: list[TrainingCurve]) -> str:
 
 def heldout_sentence(res: StudyResults) -> str | None:
     """Did the treatment learn its own objective on situations it never saw? (held-out skeletons)"""
-    rows = [h for h in res.heldout if h.model == "treatment" and h.stream.startswith("trait (held-out skeletons")]
+    rows = [h for h in res.heldout if h.model == TREATMENT and h.stream.startswith("trait (held-out skeletons")]
     if not rows:
         return None
     h = rows[0]

@@ -22,6 +22,7 @@ BUILTIN_SPEC = Path(__file__).with_name("traits.yaml")
 class Trait(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1)
+    short: str | None = Field(default=None, min_length=1, max_length=8)  # its column heading in tables
     definition: str = Field(min_length=10)
     good: list[str] = Field(min_length=1)
     bad: list[str] = Field(min_length=1)
@@ -80,7 +81,7 @@ def parse_spec(doc: LocatedYaml) -> Spec:
     try:
         spec = Spec.model_validate(doc.data if doc.data is not None else {})
     except ValidationError as e:
-        raise explain_validation(e, doc) from None
+        raise explain_validation(e, doc, model=Spec) from None
     _check_ids(doc, missing_too=True)
     return spec
 

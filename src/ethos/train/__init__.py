@@ -1,55 +1,52 @@
 """ethos.train: GRPO with a trait dose (native, CPU-fast; or TRL for GPUs), the registered arms, chat
-SFT, deliberative alignment, and resumable checkpoints that are plain Hugging Face folders."""
+SFT, deliberative alignment, and resumable checkpoints that are plain Hugging Face folders.
 
-from ethos.train.arms import ARMS, Arm, build_graders, train_arm
-from ethos.train.checkpoint import export_hf, export_hf_atomic, latest_checkpoint, merged_state_dict
-from ethos.train.deliberative import (
-    DeliberativeConfig,
-    filter_stage,
-    generate_stage,
-    load_deliberative_config,
-    rl_stage,
-    sft_stage,
-)
-from ethos.train.dose import DoseMixer, trait_count, trait_total
-from ethos.train.grpo import NativeGRPO, Totals, TrainResult
-from ethos.train.objective import group_advantages, k3_kl, policy_loss
-from ethos.train.rl_config import BACKENDS, DataSettings, LoraSettings, RewardSettings, RLConfig, load_train_config
-from ethos.train.sft import read_conversations, sft
-from ethos.train.sft_config import SFTConfig, load_sft_config
+Its names load on first use (``from ethos.train import RLConfig`` imports that module only), so light users —
+the command line listing the arms, a recipe check — do not pay for torch.
+"""
 
-__all__ = [
-    "ARMS",
-    "BACKENDS",
-    "Arm",
-    "DataSettings",
-    "DeliberativeConfig",
-    "DoseMixer",
-    "LoraSettings",
-    "NativeGRPO",
-    "RLConfig",
-    "RewardSettings",
-    "SFTConfig",
-    "Totals",
-    "TrainResult",
-    "build_graders",
-    "export_hf",
-    "export_hf_atomic",
-    "filter_stage",
-    "generate_stage",
-    "group_advantages",
-    "k3_kl",
-    "latest_checkpoint",
-    "load_deliberative_config",
-    "load_sft_config",
-    "load_train_config",
-    "merged_state_dict",
-    "policy_loss",
-    "read_conversations",
-    "rl_stage",
-    "sft",
-    "sft_stage",
-    "train_arm",
-    "trait_count",
-    "trait_total",
-]
+from __future__ import annotations
+
+from importlib import import_module
+
+_HOMES = {
+    "ARMS": "ethos.train.arms",
+    "Arm": "ethos.train.arms",
+    "BACKENDS": "ethos.train.rl_config",
+    "DataSettings": "ethos.train.rl_config",
+    "DeliberativeConfig": "ethos.train.deliberative",
+    "DoseMixer": "ethos.train.dose",
+    "LoraSettings": "ethos.train.rl_config",
+    "NativeGRPO": "ethos.train.grpo",
+    "RLConfig": "ethos.train.rl_config",
+    "RewardSettings": "ethos.train.rl_config",
+    "SFTConfig": "ethos.train.sft_config",
+    "Totals": "ethos.train.grpo",
+    "TrainResult": "ethos.train.grpo",
+    "build_graders": "ethos.train.arm_training",
+    "export_hf": "ethos.train.checkpoint",
+    "export_hf_atomic": "ethos.train.checkpoint",
+    "filter_stage": "ethos.train.deliberative",
+    "generate_stage": "ethos.train.deliberative",
+    "group_advantages": "ethos.train.objective",
+    "k3_kl": "ethos.train.objective",
+    "latest_checkpoint": "ethos.train.checkpoint",
+    "merged_state_dict": "ethos.train.checkpoint",
+    "policy_loss": "ethos.train.objective",
+    "read_conversations": "ethos.train.sft",
+    "rl_stage": "ethos.train.deliberative",
+    "sft": "ethos.train.sft",
+    "sft_stage": "ethos.train.deliberative",
+    "train_arm": "ethos.train.arm_training",
+    "trait_count": "ethos.train.dose",
+    "trait_total": "ethos.train.dose",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module 'ethos.train' has no attribute {name!r}")
+    value = getattr(import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value

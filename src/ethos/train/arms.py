@@ -1,143 +1,87 @@
-"""The arms of a study, registered once: ``pre`` (no RL), ``baseline``, ``treatment`` and ``control``.
+"""The arms of a study, and the names of its roles, registered once.
 
-An arm is one :class:`Arm` in the ``ARMS`` registry: whether it trains, whether it takes the
-recipe's trait dose, and which ``train.rewards`` field grades its trait prompts. The command line's
-``--arm`` choices and a study's validation read the registry, so a new arm is one registered object.
+An arm is one :class:`Arm` in the ``ARMS`` registry. It says how it trains (its ``kind``: ``none``
+for the starting model, ``rl`` for GRPO on the standard stream plus an optional trait dose,
+``deliberative`` for the deliberative-alignment pipeline; each kind is one module of
+:mod:`ethos.experiments.kinds`), whether it takes the recipe's trait dose, which ``train.rewards``
+field grades its trait prompts, which trait scenarios it trains on (a :class:`DomainSelection`), and
+which arms it is compared with. The study, its design table, validation, assembly and the command
+line's ``--arm`` read the registry; a generalization arm of a recipe is the treatment with a domain
+selection (:func:`treatment_on`), built from the recipe's ``generalization:`` lines.
 
-:func:`train_arm` checks everything cheap before the model loads (the config's problems, the
-grader names and both prompt streams) and writes ``run.json`` with the arm, its dose, its dtype and
-CPU, and the compute it used (steps, prompt and completion tokens, seconds), which is what a study
-compares to show the arms were compute-matched.
+The role names below are the only place they are spelled; every other module imports them.
+
+This module is light (no torch) so the command line can list the arms; training one is
+:func:`ethos.train.arm_training.train_arm`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Mapping
 
-import torch
-
-from ethos.errors import UserError
-from ethos.files import write_json
-from ethos.grade.rewards import Reward
-from ethos.grade.types import Grader
+from ethos.data.domain_select import DomainSelection
 from ethos.registry import Registry
-from ethos.train.dose import DoseMixer
-from ethos.train.grpo import NativeGRPO, Totals, TrainResult
-from ethos.train.rl_config import BACKENDS, RLConfig, check_train_config
-from ethos.train.streams import load_stream
+
+PRE, BASELINE, TREATMENT, CONTROL, DELIBERATIVE = "pre", "baseline", "treatment", "control", "deliberative"
 
 
 @dataclass(frozen=True)
 class Arm:
     name: str
     description: str
-    dosed: bool  # trains with the recipe's trait dose (else dose 0: standard prompts only)
+    kind: str = "rl"  # how it trains: none | rl | deliberative | ... (a module of ethos.experiments.kinds)
+    dosed: bool = False  # trains with the recipe's trait dose (else dose 0: standard prompts only)
     trait_reward: str = "trait"  # the train.rewards field whose grader rewards trait prompts
-    trains: bool = True
+    domains: DomainSelection | None = None  # trait scenarios of these domains only (a generalization arm)
+    compared_with: tuple[str, ...] = ()  # reference arms of its headline comparisons (reference → this arm)
+    label: str = ""  # its row in the domain-transfer matrix (arms with a domain selection, and the treatment)
+
+    @property
+    def trains(self) -> bool:
+        return self.kind != "none"
 
     def dose(self, recipe_dose: float) -> float:
         return recipe_dose if self.dosed and self.trains else 0.0
 
 
 ARMS: Registry[Arm] = Registry("arm")
-ARMS.register(Arm("pre", "the starting model, no RL", dosed=False, trains=False))
-ARMS.register(Arm("baseline", "standard RL only (dose 0): the compute-matched comparison", dosed=False))
-ARMS.register(Arm("treatment", "standard RL plus the trait dose, trait prompts rewarded by their rubric", dosed=True))
+ARMS.register(Arm(PRE, "the starting model, no RL", kind="none"))
+ARMS.register(Arm(BASELINE, "standard RL only (dose 0): the compute-matched comparison", compared_with=(PRE,)))
 ARMS.register(
-    Arm("control", "the same trait prompts rewarded by rubric-blind helpfulness", dosed=True, trait_reward="control")
+    Arm(
+        TREATMENT,
+        "standard RL plus the trait dose, trait prompts rewarded by their rubric",
+        dosed=True,
+        compared_with=(BASELINE, PRE),
+        label="all domains (treatment)",
+    )
+)
+ARMS.register(
+    Arm(
+        CONTROL,
+        "the same trait prompts rewarded by rubric-blind helpfulness",
+        dosed=True,
+        trait_reward="control",
+        compared_with=(BASELINE,),
+    )
+)
+ARMS.register(
+    Arm(
+        DELIBERATIVE,
+        "deliberative alignment: policy-in-context samples, judge filter, SFT without the policy, RL",
+        kind="deliberative",
+        compared_with=(BASELINE,),
+    )
 )
 
 
-def build_graders(cfg: RLConfig, arm: Arm) -> dict[str, Grader]:
-    """Graders for each prompt source of this arm, by the names in ``train.rewards``."""
-    from ethos.grade import grader_by_name
-
-    r = cfg.rewards
-    names = {"standard": r.standard, "trait": getattr(r, arm.trait_reward)}
-    return {
-        source: grader_by_name(name, judge=r.judge_model, judge_base_url=r.judge_base_url)
-        for source, name in names.items()
-    }
+def treatment_on(name: str, domains: DomainSelection, label: str = "") -> Arm:
+    """A generalization arm: the treatment, trained on the trait scenarios ``domains`` selects."""
+    label = label or domains.describe()
+    base = ARMS.get(TREATMENT)
+    return Arm(name, f"treatment with trait data from {label}", base.kind, True, base.trait_reward, domains, (), label)
 
 
-def mixer_for(cfg: RLConfig, arm: Arm, recipe: str | Path | None = None) -> DoseMixer:
-    d, dose = cfg.data, arm.dose(cfg.data.dose)
-    standard = load_stream(d.standard, d, recipe=recipe) if dose < 1 else []
-    trait = load_stream(d.trait, d, recipe=recipe) if dose > 0 and d.trait else []
-    return DoseMixer(standard, trait, dose=dose, prompts_per_step=cfg.prompts_per_step, seed=cfg.seed)
-
-
-def record_run(
-    out_dir: Path, cfg: RLConfig, arm: Arm, backend: str, final: Path, totals: Totals, graders: dict[str, str]
-) -> None:
-    from ethos.models.hardware import describe, dtype_name, parse_dtype
-
-    write_json(
-        out_dir / "run.json",
-        {
-            "arm": arm.name,
-            "backend": backend,
-            "dtype": dtype_name(parse_dtype(cfg.dtype)),
-            "cpu": describe(),
-            "dose": arm.dose(cfg.data.dose),
-            "graders": graders,
-            "final": str(final),
-            "compute": vars(totals),
-            "matched_on": {k: getattr(cfg, k) for k in ("steps", "batch_size", "group_size", "max_new_tokens", "seed")}
-            | {"prompts_per_step": cfg.prompts_per_step},
-            "config": cfg.model_dump(),
-        },
-    )
-
-
-def train_arm(
-    cfg: RLConfig,
-    arm: str,
-    out_dir: str | Path,
-    *,
-    backend: str = "native",
-    recipe: str | Path | None = None,
-    graders: Mapping[str, Grader] | None = None,
-    chat=None,
-    progress: bool = True,
-) -> TrainResult:
-    """Train ``arm`` into ``out_dir`` (resuming if it holds checkpoints); ``final`` is an HF folder.
-
-    ``graders`` maps prompt source (``standard``, ``trait``) to a grader and overrides the names in
-    the config; ``recipe`` is the YAML file whose ``data:`` section builds named prompt streams;
-    ``chat`` is an already-loaded ``LocalChatModel`` to train in place.
-    """
-    out_dir = Path(out_dir)
-    spec = ARMS.get(arm)
-    if backend not in BACKENDS:
-        raise UserError(f"unknown backend '{backend}'; use one of: {', '.join(BACKENDS)}.")
-    check_train_config(cfg)
-    if not spec.trains:
-        from ethos.models import resolve
-
-        ref = resolve(cfg.model)
-        if ref.path is None:
-            raise UserError(f"the pre arm needs a local model; '{cfg.model}' is a remote endpoint.")
-        record_run(out_dir, cfg, spec, backend, ref.path, Totals(), {})
-        return TrainResult(final=ref.path, totals=Totals())
-    mixer = mixer_for(cfg, spec, recipe)
-    reward = Reward(graders or build_graders(cfg, spec))
-    if backend == "trl":
-        from ethos.train.trl_backend import train_trl
-
-        if cfg.warm_start is not None:
-            raise UserError("train.warm_start runs with the native backend only; remove it or use backend: native.")
-
-        result = train_trl(cfg, mixer, reward, out_dir, chat=chat)
-    else:
-        torch.manual_seed(cfg.seed)
-        from ethos.train.policy import build_policy, load_policy_model
-
-        policy = build_policy(load_policy_model(cfg, chat), cfg.lora, seed=cfg.seed, kl_coef=cfg.kl_coef)
-        result = NativeGRPO(cfg, policy, reward, mixer, out_dir, arm=arm, progress=progress).train()
-    record_run(
-        out_dir, cfg, spec, backend, result.final, result.totals, {src: g.name for src, g in reward.graders.items()}
-    )
-    return result
+def arm_names(kind: str | None = None) -> list[str]:
+    """The registered arms (of one kind), for choices and help texts."""
+    return [name for name, arm in ARMS.items() if kind is None or arm.kind == kind]

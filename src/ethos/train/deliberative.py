@@ -22,19 +22,21 @@ and RL starts from the base model, and ``filter_summary.json`` says how many pas
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ethos.data.schema import Example
 from ethos.errors import UserError
 from ethos.files import read_jsonl, write_json, write_jsonl
 from ethos.models import DEFAULT_MODEL
-from ethos.recipe import Recipe
-from ethos.train.rl_config import RLConfig, parse_train_config
+from ethos.recipe import Recipe, Section
+from ethos.train.arms import TREATMENT
+from ethos.train.rl_config import RLConfig
 from ethos.train.sft_config import SFTConfig
 
 INSTRUCTION = (
@@ -43,11 +45,11 @@ INSTRUCTION = (
     "after 'Reasoning:' and then your reply to the user after 'Final answer:'."
 )
 log = logging.getLogger(__name__)
+FILTER_SUMMARY = "filter_summary.json"
 _SPLIT = re.compile(r"^\s*(?:\*\*)?final answer(?:\*\*)?\s*:\s*", re.I | re.M)
 
 
-class DeliberativeConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class DeliberativeConfig(Section):
     model: str = DEFAULT_MODEL
     dtype: Literal["auto", "bf16", "fp32"] = "auto"  # auto: the fastest correct dtype on this machine
     seed: int = 0
@@ -68,13 +70,6 @@ class DeliberativeConfig(BaseModel):
     sft: SFTConfig = Field(default_factory=SFTConfig)
     rl: dict = Field(default_factory=dict)  # overrides of the recipe's train: section for stage (d)
     recipe: str | None = None  # set by the loader: the file this came from
-
-
-def load_deliberative_config(path: str | Path) -> DeliberativeConfig:
-    recipe = Recipe.load(path)
-    cfg = recipe.parse("deliberative", DeliberativeConfig)
-    recipe.check()
-    return cfg.model_copy(update={"recipe": str(path)})  # type: ignore[union-attr]
 
 
 def split_reasoning(completion: str) -> tuple[str, str]:
@@ -203,8 +198,19 @@ def filter_stage(cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None) ->
         "judge_k": cfg.judge_k,
         "judge": getattr(judge, "name", "judge"),
     }
-    write_json(out_dir / "filter_summary.json", summary)
+    write_json(out_dir / FILTER_SUMMARY, summary)
     return path
+
+
+def filter_outcome(out_dir: str | Path) -> dict:
+    """What the filter stage of the run in ``out_dir`` kept (``samples``, ``passed``, ``judge``, ...), and whether
+    SFT was skipped because nothing passed (``sft_skipped``)."""
+    out_dir = Path(out_dir)
+    path = out_dir / FILTER_SUMMARY
+    if not path.exists():
+        raise UserError(f"{path} is missing; run the filter stage of this deliberative run first.")
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    return summary | {"sft_skipped": (out_dir / "sft" / "skipped.json").exists()}
 
 
 def sft_stage(cfg: DeliberativeConfig, out_dir: str | Path) -> Path:
@@ -228,17 +234,18 @@ def rl_config(cfg: DeliberativeConfig, out_dir: Path) -> RLConfig:
     recipe = Recipe.load(cfg.recipe) if cfg.recipe else None
     base = recipe.section("train") if recipe else {}
     base.pop("sft", None)
-    raw = base | cfg.rl | {"model": str(out_dir / "sft" / "final"), "seed": cfg.seed}
+    fixed = {"model": str(out_dir / "sft" / "final"), "seed": cfg.seed}  # RL starts from the SFT model
+    raw = base | cfg.rl
     raw["data"] = {"trait": str(out_dir / "prompts.jsonl"), "dose": 1.0}
     if recipe is None:
-        return RLConfig.model_validate(raw)
-    rl = parse_train_config(recipe, raw=raw, section="deliberative.rl")
+        return RLConfig.model_validate(raw | fixed)
+    rl = recipe.parse("deliberative.rl", RLConfig, raw=raw, overrides=fixed, shared={})
     recipe.check()
     return rl  # type: ignore[return-value]
 
 
 def rl_stage(cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None, progress: bool = True) -> Path:
-    from ethos.train.arms import train_arm
+    from ethos.train.arm_training import train_arm
 
     out_dir = Path(out_dir)
     _stage_input(out_dir, "prompts.jsonl", "generate")
@@ -248,4 +255,4 @@ def rl_stage(cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None, progre
         )
     rl = rl_config(cfg, out_dir)
     judge = judge or build_judge(cfg, see_reasoning=False)
-    return train_arm(rl, "treatment", out_dir / "rl", graders={"trait": judge}, progress=progress).final
+    return train_arm(rl, TREATMENT, out_dir / "rl", graders={"trait": judge}, progress=progress).final

@@ -31,6 +31,7 @@ import torch
 from ethos.errors import UserError
 from ethos.grade.rewards import Reward, RewardError
 from ethos.models.types import SamplingParams
+from ethos.train.arms import TREATMENT
 from ethos.train.checkpoint import latest_checkpoint, load_checkpoint, publish, remove_partial, save_checkpoint
 from ethos.train.dose import DoseMixer
 from ethos.train.metrics import MetricsLog, line_breakdown, reward_breakdown, reward_histogram
@@ -93,7 +94,7 @@ class NativeGRPO:
         mixer: DoseMixer,
         out_dir: Path,
         *,
-        arm: str = "treatment",
+        arm: str = TREATMENT,
         progress: bool = True,
     ):
         self.cfg, self.policy, self.router, self.mixer = cfg, policy, router, mixer

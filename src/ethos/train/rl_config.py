@@ -10,24 +10,20 @@ one pass instead of one model load per typo.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from ethos.data.domain_select import DomainSelection
 from ethos.errors import UserError
 from ethos.models import DEFAULT_MODEL
-from ethos.recipe import Recipe
+from ethos.recipe import Section
 
 BACKENDS = ("native", "trl")
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class LoraSettings(_Strict):
+class LoraSettings(Section):
     rank: int = 16
     alpha: float = 32.0
     dropout: float = 0.0
@@ -39,19 +35,18 @@ class LoraSettings(_Strict):
     layers: list[int] | None = None
 
 
-class DataSettings(_Strict):
-    """The two prompt streams and the dose (fraction of each step's prompts drawn from trait scenarios)."""
+class DataSettings(DomainSelection):
+    """The two prompt streams and the dose (fraction of each step's prompts drawn from trait scenarios);
+    the trait stream selected by ``domains`` / ``exclude`` (:class:`~ethos.data.domain_select.DomainSelection`)."""
 
     standard: str = "standard"  # a .jsonl file, or "standard": the recipe's data: section builds it
     trait: str | None = "trait"  # a .jsonl file, or "trait": scenarios of split `split`
     dose: float = 0.05
     split: str = "train"
     limit: int | None = None
-    domains: list[str] | None = None  # trait scenarios from these domains only
-    exclude_domains: list[str] | None = None
 
 
-class WarmStartSettings(_Strict):
+class WarmStartSettings(Section):
     """Best-of-n (rejection-sampling) warm start before GRPO (:mod:`ethos.train.warm_start`)."""
 
     source: Literal["best_of_n", "reference"] = "best_of_n"  # the policy's best sample, or the reference reply
@@ -62,7 +57,7 @@ class WarmStartSettings(_Strict):
     lr: float = Field(default=5e-4, gt=0)
 
 
-class RewardSettings(_Strict):
+class RewardSettings(Section):
     """Grader names per prompt source; ``control`` rewards trait prompts in the control arm."""
 
     trait: str = "rule"  # rubric lines checked by code; "hybrid" or "judge" add an LLM judge (set judge_model)
@@ -72,7 +67,7 @@ class RewardSettings(_Strict):
     judge_base_url: str | None = None
 
 
-class RLConfig(_Strict):
+class RLConfig(Section):
     model: str = DEFAULT_MODEL
     dtype: Literal["auto", "bf16", "fp32"] = "auto"  # auto: the fastest correct dtype on this machine
     seed: int = 0
@@ -109,7 +104,7 @@ class RLConfig(_Strict):
 
     def problems(self, known_graders: tuple[str, ...] | None = None) -> list[tuple[tuple[str, ...], str]]:
         """Every semantic problem as (key path within ``train:``, sentence ending), empty when valid."""
-        p: list[tuple[tuple[str, ...], str]] = []
+        p: list[tuple[tuple[str, ...], str]] = [(("data", *loc), m) for loc, m in self.data.problems()]
         d = self.data
         if not 0.0 <= d.dose <= 1.0:
             p.append((("data", "dose"), f"is {d.dose}; it must be a fraction in [0, 1] (0.05 = 5% trait prompts)"))
@@ -181,7 +176,11 @@ class RLConfig(_Strict):
                 )
             if not 0 <= self.lora.dropout < 1:
                 p.append((("lora", "dropout"), f"is {self.lora.dropout}; it must be in [0, 1)"))
-        if known_graders is not None:
+        if known_graders is None:
+            from ethos.grade import GRADERS
+
+            known_graders = tuple(GRADERS.names())
+        if known_graders:
             for field in ("trait", "standard", "control"):
                 name = getattr(self.rewards, field)
                 if name not in known_graders:
@@ -196,29 +195,7 @@ class RLConfig(_Strict):
 
 def check_train_config(cfg: RLConfig, source: str = "the train config") -> None:
     """Raise one ``UserError`` listing every semantic problem of an already-built config."""
-    from ethos.grade import GRADERS
-
-    problems = cfg.problems(GRADERS.names())
+    problems = cfg.problems()
     if problems:
         lines = "\n".join(f"  - train.{'.'.join(loc)} {msg}." for loc, msg in problems)
         raise UserError(f"{source} has {len(problems)} problem(s); fix them and re-run:\n{lines}")
-
-
-def parse_train_config(
-    recipe: Recipe, *, raw: dict | None = None, overrides: dict | None = None, section: str = "train"
-) -> RLConfig | None:
-    """The ``train:`` section of ``recipe`` (or ``raw`` reported under ``section``), with every problem collected."""
-    from ethos.grade import GRADERS
-
-    cfg = recipe.parse(section, RLConfig, raw=raw, overrides=overrides)
-    if cfg is not None:
-        recipe.extend(tuple(section.split(".")), cfg.problems(GRADERS.names()))
-    return cfg
-
-
-def load_train_config(path: str | Path, overrides: dict | None = None) -> RLConfig:
-    """Load and fully validate the ``train:`` section of a recipe (all problems in one error)."""
-    recipe = Recipe.load(path)
-    cfg = parse_train_config(recipe, overrides=overrides)
-    recipe.check()
-    return cfg  # type: ignore[return-value]

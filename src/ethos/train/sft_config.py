@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ethos.models import DEFAULT_MODEL
-from ethos.recipe import Recipe
+from ethos.recipe import Section
 from ethos.train.rl_config import LoraSettings
 
 
-class SFTConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SFTConfig(Section):
     model: str = DEFAULT_MODEL
     dtype: Literal["auto", "bf16", "fp32"] = "auto"  # auto: the fastest correct dtype on this machine
     seed: int = 0
@@ -26,13 +25,3 @@ class SFTConfig(BaseModel):
     max_grad_norm: float | None = 1.0
     max_length: int = Field(default=512, ge=8)
     lora: LoraSettings | None = Field(default_factory=LoraSettings)
-
-
-def load_sft_config(path=None) -> SFTConfig:
-    """``train.sft`` of a recipe (defaults when there is no recipe or no such section)."""
-    if path is None:
-        return SFTConfig()
-    recipe = Recipe.load(path)
-    cfg = recipe.parse("train.sft", SFTConfig, raw=recipe.section("train").get("sft") or {})
-    recipe.check()
-    return cfg  # type: ignore[return-value]

@@ -4,8 +4,8 @@
 name: ``standard`` (the standard RL tasks) and ``trait`` (trait scenarios, split ``train.data.split``)
 are built deterministically by :mod:`ethos.data` from the recipe's own ``data:`` section, so one
 recipe file fully determines what every arm trains on. ``train.data.domains`` /
-``exclude_domains`` restrict trait scenarios by the domains their content is about (their domain and
-their skeleton's topic; the cross-domain transfer arms).
+``exclude`` restrict trait scenarios by the domains their content is about (their domain and their
+skeleton's topic; the cross-domain transfer arms): :class:`ethos.data.domain_select.DomainSelection`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from ethos.data.schema import Example
-from ethos.data.splits import content_domains
 from ethos.errors import UserError
 from ethos.train.rl_config import DataSettings
 
@@ -46,8 +45,6 @@ def load_stream(source: str, data: DataSettings, *, recipe: str | Path | None = 
         examples = load_examples(source)
     else:
         raise UserError(f"prompt source '{source}' is neither a .jsonl file nor one of: {', '.join(NAMED)}.")
-    if data.domains is not None:
-        examples = [e for e in examples if e.kind != "trait" or content_domains(e) & set(data.domains)]
-    if data.exclude_domains:
-        examples = [e for e in examples if e.kind != "trait" or not content_domains(e) & set(data.exclude_domains)]
+    if data.selects:
+        examples = [e for e in examples if data.keeps(e)]
     return list(examples[: data.limit] if data.limit else examples)

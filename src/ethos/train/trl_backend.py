@@ -40,7 +40,7 @@ import torch
 
 from ethos.errors import UserError
 from ethos.grade.rewards import Reward, RewardError
-from ethos.models.hardware import parse_dtype
+from ethos.models.dtypes import parse_dtype
 from ethos.train.checkpoint import export_hf_atomic
 from ethos.train.dose import DoseMixer
 from ethos.train.grpo import Totals, TrainResult
