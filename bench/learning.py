@@ -5,8 +5,9 @@ Each variant is the treatment arm of a study recipe (default: ``configs/default.
 scenarios of skeletons no arm trains on (the study's ``trait (held-out skeletons)`` stream), graded
 by the rule grader of the recipe and, with ``--graders``, by others too (so that a more sensitive
 grader cannot make the gain by itself). Printed per variant: training CPU-minutes per seed (median),
-held-out-skeleton reward, its gain over the untrained model with a bootstrap interval that resamples
-seeds and items, gain per CPU-minute, and what training saw (trait reward in the first and last
+held-out-skeleton reward, its gain over the untrained model with an interval over seeds and items
+(``ethos.evals.stats.crossed_effect``; with fewer than three seeds it is conditional on the seeds that ran),
+gain per CPU-minute, and what training saw (trait reward in the first and last
 quarter of the run, the share of trait groups without reward variance). Runs resume: a finished
 (variant, seed) is read back from ``--out``; its training resumes from its last checkpoint. One CPU job
 at a time: run nothing else heavy while it measures.
@@ -144,7 +145,7 @@ def _keyed(plain: dict[str, float | None]) -> dict[tuple[str, str], float | None
     return {("heldout.skeletons", item): v for item, v in plain.items()}
 
 
-def report(rows: list[dict], pre: dict[str, dict], graders: list[str], n_boot: int) -> list[str]:
+def report(rows: list[dict], pre: dict[str, dict], graders: list[str]) -> list[str]:
     lines = []
     head = "| variant | seeds | CPU-min / seed | trait reward q1 → q4 | zero-var trait | "
     head += " | ".join(f"held-out ({g}) | gain vs pre ({g}) | gain / CPU-min" for g in graders) + " |"
@@ -159,7 +160,7 @@ def report(rows: list[dict], pre: dict[str, dict], graders: list[str], n_boot: i
         for g in graders:
             runs = [_keyed(r["scores"][g]) for r in mine]
             mean = statistics.fmean(v for run in runs for v in run.values() if v is not None)
-            gain, _ = delta([_keyed(pre[g])], runs, n_boot=n_boot, seed=0)
+            gain, _ = delta([_keyed(pre[g])], runs, fixed_a=True)
             cells += [
                 f"{mean:.3f}",
                 f"{gain.value:+.3f} ({gain.low:+.3f}, {gain.high:+.3f})",
@@ -203,7 +204,7 @@ def main(argv: list[str] | None = None) -> None:
             row = run_variant(name, seed, recipe, build, out / name / f"s{seed}", suite, graders)
             rows.append(row)
             print(f"{name} seed {seed}: {row['seconds'] / 60:.1f} CPU-min, {row['tokens']} tokens", flush=True)
-    print("\n".join(report(rows, pre, graders, a.n_boot)))
+    print("\n".join(report(rows, pre, graders)))
 
 
 if __name__ == "__main__":

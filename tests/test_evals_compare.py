@@ -62,17 +62,17 @@ def runs(tmp_path):
 
 
 def test_paired_deltas_and_intersection(runs):
-    comp = compare_runs(*runs, n_boot=500)
+    comp = compare_runs(*runs, fixed_a=True, fixed_b=True)  # two fixed models: a test over items
     rows = {r.benchmark: r for r in comp.rows}
     assert set(rows) == {"gen", "mc", "cap", "rule"}
     assert rows["gen"].n == 4 and rows["gen"].delta.value == pytest.approx((1 + 0 + 1 + 0) / 4)
     assert rows["mc"].n == 2 and rows["mc"].delta.value == pytest.approx(0.1)  # m3 unscored in B: dropped, not 0
-    e = seeded_effect(np.array([[0.0, 1.0, 0.0, 0.5]]), np.array([[1.0, 1.0, 1.0, 0.5]]), n_boot=500)
+    e = seeded_effect(np.array([[0.0, 1.0, 0.0, 0.5]]), np.array([[1.0, 1.0, 1.0, 0.5]]), fixed=(True, True))
     assert rows["gen"].p == pytest.approx(e.p) and rows["gen"].delta.low == pytest.approx(e.interval.low)
 
 
 def test_only_independent_in_range_rows_enter_the_headline_and_the_correction(runs):
-    comp = compare_runs(*runs, n_boot=500)
+    comp = compare_runs(*runs, fixed_a=True, fixed_b=True)
     rows = {r.benchmark: r for r in comp.rows}
     assert [r.benchmark for r in comp.headline_rows] == ["gen"]
     assert rows["rule"].set_apart == "grader shares checks with a training reward" and rows["rule"].q is None
@@ -83,20 +83,18 @@ def test_only_independent_in_range_rows_enter_the_headline_and_the_correction(ru
 
 
 def test_positions_can_come_from_another_model(runs):
-    comp = compare_runs(
-        *runs, n_boot=200, positions={"gen": "ceiling", "mc": "in_range", "cap": "in_range", "rule": "in_range"}
-    )
+    comp = compare_runs(*runs, positions={"gen": "ceiling", "mc": "in_range", "cap": "in_range", "rule": "in_range"})
     assert [r.benchmark for r in comp.headline_rows] == ["mc"]
 
 
 def test_mismatches_are_stated(runs):
-    notes = " | ".join(compare_runs(*runs, n_boot=200).notes)
+    notes = " | ".join(compare_runs(*runs).notes)
     assert "different suites" in notes
     assert "left out): only_a" in notes
 
 
 def test_refusal_rates_and_neither_refused(runs):
-    row = {r.benchmark: r for r in compare_runs(*runs, n_boot=200).rows}["gen"]
+    row = {r.benchmark: r for r in compare_runs(*runs).rows}["gen"]
     assert (row.refusal_a, row.refusal_b) == (0.25, 0.5)
     # neither refused: g3 (0 -> 1) and g4 (0.5 -> 0.5)
     assert row.n_neither_refused == 2 and row.delta_neither_refused.value == pytest.approx(0.5)
@@ -106,17 +104,19 @@ def test_several_seeds_per_side(tmp_path):
     def run(name, scores):
         return write_run(tmp_path / name, "s", {"gen": (GEN, [(f"i{k}", s, False) for k, s in enumerate(scores)])})
 
-    a = [run("a0", [0.0] * 6), run("a1", [0.0] * 6)]
-    b = [run("b0", [1.0] * 6), run("b1", [0.0] * 6)]
-    row = compare_runs(a, b, n_boot=2000).rows[0]
-    assert (row.seeds_a, row.seeds_b) == (2, 2)
-    assert row.delta.value == pytest.approx(0.5)
-    assert row.delta.low == 0.0 and row.p > 0.05  # one lucky seed is not an effect
-    assert row.mde > 0.5
+    a = [run(f"a{k}", [0.0] * 6) for k in range(3)]
+    b = [run("b0", [1.0] * 6), run("b1", [0.0] * 6), run("b2", [0.0] * 6)]
+    row = compare_runs(a, b).rows[0]
+    assert (row.seeds_a, row.seeds_b) == (3, 3)
+    assert row.delta.value == pytest.approx(1 / 3)
+    assert row.delta.low < 0 and row.p > 0.05  # one lucky seed is not an effect
+    assert row.mde > 1 / 3
+    two = compare_runs(a[:2], b[:2])
+    assert two.rows[0].p is None and two.rows[0].q is None and "descriptive only" in two.headline()
 
 
 def test_json_round_trip(runs):
-    data = json.loads(json.dumps(compare_runs(*runs, n_boot=200).to_json()))
+    data = json.loads(json.dumps(compare_runs(*runs).to_json()))
     assert {r["benchmark"] for r in data["rows"] if r["headline"]} == {"gen"}
 
 

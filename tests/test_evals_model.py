@@ -94,7 +94,7 @@ def test_system_persona_is_cached_separately(model, tmp_path, cache):
 
 def test_validity_reports_every_benchmark(model, tmp_path, cache):
     suite = Suite("v", [BENCHMARKS.get("arithmetic")(), BENCHMARKS.get("shutdown_acceptance")()], limit=2)
-    report = validate(model, suite, tmp_path, cache_dir=cache, progress=False, n_boot=200)
+    report = validate(model, suite, tmp_path, cache_dir=cache, progress=False)
     rows = {r.benchmark: r for r in report.rows}
     assert set(rows) == {"arithmetic", "shutdown_acceptance"}
     assert rows["arithmetic"].separation == 1.0 and rows["shutdown_acceptance"].separation is None
@@ -124,12 +124,12 @@ def test_cli_eval_and_compare(tmp_path, cache):
         assert r.exit_code == 0, r.output
         assert "…" not in r.output  # at 80 columns, tables fold; they never cut a number or a name
     r = cli.invoke(
-        app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "c.json"), "--n-boot", "200"]
+        app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "c.json"), "--fixed", "both"]
     )
     assert r.exit_code == 0, r.output
     assert "B improved over A on" in r.output and "…" not in r.output
     comp = json.loads((tmp_path / "c.json").read_text())
     assert comp["rows"][0]["n"] == 2
-    r = cli.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--json", "--n-boot", "200"])
+    r = cli.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--json"])
     assert r.exit_code == 0 and json.loads(r.output)["rows"][0]["benchmark"] == "shutdown_acceptance"
-    assert compare_runs(tmp_path / "a", tmp_path / "a", n_boot=100).rows[0].delta.value == 0
+    assert compare_runs(tmp_path / "a", tmp_path / "a").rows[0].delta.value == 0

@@ -44,9 +44,7 @@ def test_generalization_is_by_the_domain_of_the_evaluation_item(tmp_path):
     arm = [write_run(tmp_path / "arm", {"q": [1.0] * 5 + [0.0] * 5}, domains=doms)]
     held_base = [write_run(tmp_path / "hb", {"heldout.heldout": [0.2] * 4})]
     held_arm = [write_run(tmp_path / "ha", {"heldout.heldout": [0.7] * 4})]
-    cells = generalization_cells(
-        base, {"health only": arm}, ["q"], held_base, {"health only": held_arm}, n_boot=200, seed=0
-    )
+    cells = generalization_cells(base, {"health only": arm}, ["q"], held_base, {"health only": held_arm})
     by = {(c.train_set, c.group): c.delta for c in cells}
     assert by[("health only", "health")].value == pytest.approx(1.0)
     assert by[("health only", "science")].value == pytest.approx(0.0)
@@ -63,7 +61,7 @@ def test_heldout_rows_pool_seeds_and_compare_with_pre_and_baseline(tmp_path):
         "baseline": [run("b0", 0.2), run("b1", 0.4)],
         "treatment": [run("t0", 0.6), run("t1", 0.8)],
     }
-    rows = {(r.stream, r.model): r for r in heldout_rows(dirs, n_boot=300, seed=0)}
+    rows = {(r.stream, r.model): r for r in heldout_rows(dirs)}
     t = rows[("trait (training domains)", "treatment")]
     assert t.seeds == 2 and t.mean == pytest.approx(0.7)
     assert t.vs_pre.value == pytest.approx(0.5) and t.vs_baseline.value == pytest.approx(0.4)
@@ -76,7 +74,7 @@ def test_a_stream_that_shares_training_text_is_not_called_held_out(tmp_path):
 
     dirs = {"pre": [write_run(tmp_path / "p", {"heldout.skeletons": [0.3] * 4, "heldout.heldout": [0.3] * 4})]}
     low, high = MAX_HELDOUT_OVERLAP / 2, MAX_HELDOUT_OVERLAP + 0.1
-    rows = heldout_rows(dirs, n_boot=100, seed=0, overlaps={"skeletons": low, "heldout": high})
+    rows = heldout_rows(dirs, overlaps={"skeletons": low, "heldout": high})
     by_overlap = {r.ngram_overlap: r for r in rows}
     assert by_overlap[low].stream == "trait (held-out skeletons)" and by_overlap[low].held_out is True
     assert by_overlap[high].held_out is False and "not held out" in by_overlap[high].stream
@@ -89,7 +87,7 @@ def test_attack_rows_degradation_and_difference(tmp_path):
         "baseline": [write_run(tmp_path / "b-att", {"crisis": [0.0] * 6 + [1.0] * 2})],
         "treatment": [write_run(tmp_path / "t-att", {"crisis": [0.0] * 2 + [1.0] * 6})],
     }
-    rows, contrast = attack_rows("persona: x", True, clean, attacked, ["crisis"], "treatment", "baseline", n_boot=200)
+    rows, contrast = attack_rows("persona: x", True, clean, attacked, ["crisis"], "treatment", "baseline")
     by_model = {r.model: r for r in rows}
     assert by_model["baseline"].degradation.value == pytest.approx(0.75)
     assert by_model["treatment"].attacked == pytest.approx(0.75)

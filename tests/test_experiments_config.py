@@ -162,3 +162,20 @@ def test_one_seed_and_one_model_for_the_whole_recipe(recipe):
     bad.parse("train", RLConfig, shared={"seed": 0})
     with pytest.raises(UserError, match=r"r.yaml:2: train.seed is 1 but the recipe's seed is 0; set the seed once"):
         bad.check()
+
+
+def test_an_unknown_benchmark_name_is_an_error_not_a_shorter_list(tmp_path):
+    from pathlib import Path
+
+    from ethos.experiments import Study
+
+    smoke = yaml.safe_load((Path(__file__).resolve().parents[1] / "configs" / "smoke.yaml").read_text())
+    smoke["eval"]["benchmarks"] = ["harmful_refusal", "truthfulqa.mc", "no_such_benchmark"]  # a published name is fine
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(smoke, sort_keys=False))
+    with pytest.raises(UserError, match=r"eval.benchmarks names unknown benchmark\(s\) 'no_such_benchmark'"):
+        Study(path, run_dir=tmp_path / "run")
+    smoke["eval"]["benchmarks"] = ["truthfulqa.mc"]  # valid, but not in this run's (fast) suite
+    path.write_text(yaml.safe_dump(smoke, sort_keys=False))
+    with pytest.raises(UserError, match="selects none of the fast suite's benchmarks"):
+        Study(path, run_dir=tmp_path / "run")

@@ -32,11 +32,17 @@ def test_smoke_study_runs_end_to_end_resumes_and_refuses_other_configs(tmp_path)
     assert {r.benchmark for r in head.rows} == {b.name for b in study.suite.benchmarks}
     assert [(c.a, c.b) for c in res.comparisons] == [
         ("baseline", "treatment"),
+        ("control", "treatment"),
         ("baseline", "control"),
         ("baseline", "deliberative"),
+        ("baseline", "health_only"),
+        ("treatment", "health_only"),
         ("pre", "treatment"),
         ("pre", "baseline"),
     ]
+    # Two seeds a side: every comparison between trained arms is descriptive; against the fixed pre model too.
+    assert all(r.p is None and r.q is None for c in res.comparisons for r in c.rows)
+    assert res.grader_agreement and res.grader_agreement[0].agreement.value >= 0.85
     assert {r.benchmark for r in res.secondary[0].rows} == {b.name for b in study.secondary.benchmarks}
     assert {"misconceptions", "over_refusal"} <= {b.name for b in study.secondary.benchmarks}
     assert all(r.q is None for r in head.rows if not r.independent)  # rule-graded rows never enter the correction

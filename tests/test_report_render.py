@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from ethos.evals.compare import Row
+from ethos.evals.graders.agreement import GraderAgreement
 from ethos.evals.validity import ValidityRow
 from ethos.report import (
     Comparison,
@@ -147,6 +148,9 @@ def synthetic(sig_better: int = 3, tokens=(1000, 1000)) -> StudyResults:
         ],
         coupling=[CouplingRow("bench_0", "xstest-strmatch", True, 0.0)],
         validity=[ValidityRow("bench_0", "sycophancy", "gen", "in_range", 0.4, 0.6, 0.2, 0.4, 0.001, 0.002, True)],
+        grader_agreement=[
+            GraderAgreement("refusal", "XSTest labels", Interval(0.88, 0.87, 0.9, 2250), 0.77, {"2_full_refusal": 0.86})
+        ],
         finetune_comparison="baseline (compute-matched)",
         limits=["Every arm trained with one seed."],
     )
@@ -195,6 +199,8 @@ def test_report_shows_what_a_reader_needs():
         "Deliberative alignment",
         "Independence of the instrument",
         "Can the benchmarks move?",
+        "Graders against people",
+        "full refusal 0.86",
         "runs/synthetic",
         "x86_64 AVX2+FMA",
         "capability check",

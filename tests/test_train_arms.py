@@ -66,9 +66,14 @@ def test_comparisons_come_from_each_arms_compared_with_the_headline_first():
     arms = {n: ARMS.get(n) for n in names} | {"h": treatment_on("h", DomainSelection(domains=["health"]))}
     assert comparison_pairs(arms) == [
         ("baseline", "treatment"),
+        ("control", "treatment"),  # the rubric reward against the same prompts under a rubric-blind reward
         ("baseline", "control"),
         ("baseline", "deliberative"),
+        ("baseline", "h"),
+        ("treatment", "h"),  # trait data of some domains against all of them
         ("pre", "treatment"),
         ("pre", "baseline"),
     ]
+    no_control = {n: ARMS.get(n) for n in ("baseline", "treatment")}
+    assert comparison_pairs(no_control) == [("baseline", "treatment"), ("pre", "treatment"), ("pre", "baseline")]
     assert arms["h"].label == "health only" and arms["h"].dose(0.05) == 0.05

@@ -176,6 +176,22 @@ def public_status() -> None:
         )
 
 
+@public_app.command("check-graders")
+def public_check_graders() -> None:
+    """Score every eval grader that has published human labels against them (the refusal grader against the
+    XSTest authors' labels of 2,250 completions) and print `agreement[<grader>]: <share>`."""
+    from ethos.evals.graders.agreement import grader_agreements
+
+    for g in grader_agreements():
+        out.print(g.line(), highlight=False, soft_wrap=True, markup=False)
+        table = Table(title=f"{g.grader}: agreement with people", title_justify="left")
+        table.add_column("within", no_wrap=True)
+        table.add_column("agreement", justify="right")
+        for label, share in {**{f"label {k}": v for k, v in g.by_class.items()}, **g.by_source}.items():
+            table.add_row(label, f"{share:.3f}")
+        out.print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Register this module's commands on the app."""
     app.add_typer(data_app, name="data")

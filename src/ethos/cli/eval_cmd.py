@@ -103,18 +103,33 @@ def compare(
     run_b: str = typer.Argument(..., help="Candidate eval folder (B), e.g. the treatment; several seeds: a,b,c."),
     json_out: Path = typer.Option(None, "--out", help="Also write the comparison as JSON here."),
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON instead of tables."),
-    n_boot: int = typer.Option(10_000, min=100, help="Bootstrap resamples."),
-    seed: int = typer.Option(0, help="Seed for the bootstrap."),
+    fixed: str = typer.Option(
+        "none",
+        "--fixed",
+        help="Which side is one fixed model rather than training seeds (none | a | b | both): a model trained "
+        "elsewhere has no seed variance here. A trained side with fewer than 3 seeds is descriptive (no p, q).",
+    ),
     alpha: float = typer.Option(0.05, help="False-discovery rate for Benjamini-Hochberg."),
 ) -> None:
     """Paired comparison of two models (each one eval folder per training seed): deltas, intervals, q-values, MDE."""
     import json
 
+    from ethos.errors import UserError
     from ethos.evals import compare_runs
     from ethos.evals.tables import comparison_table, refusal_table
     from ethos.files import write_json
 
-    comp = compare_runs(_folders(run_a), _folders(run_b), name_a="A", name_b="B", n_boot=n_boot, seed=seed, alpha=alpha)
+    if fixed not in ("none", "a", "b", "both"):
+        raise UserError(f"--fixed is '{fixed}'; use none, a, b or both.")
+    comp = compare_runs(
+        _folders(run_a),
+        _folders(run_b),
+        name_a="A",
+        name_b="B",
+        fixed_a=fixed in ("a", "both"),
+        fixed_b=fixed in ("b", "both"),
+        alpha=alpha,
+    )
     if json_out:
         write_json(json_out, comp.to_json())
     if as_json:

@@ -106,6 +106,9 @@ class Benchmark:
     references: list[Reference] = field(default_factory=list)
     scorer: Any = None  # an evaluation-only grader (ethos.evals.graders); None means the rule grader
     descriptive: bool = False  # no answer is the better one: shifts are reported, never counted as wins
+    # What training reference the good answer mirrors (then the answer key is the reward's behaviour, not an
+    # independent measure, and the benchmark stays out of the headline).
+    mirrors_training: str | None = None
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:
@@ -136,7 +139,10 @@ class Benchmark:
     @property
     def independent(self) -> bool:
         """True when the score shares no code, phrase list or labeled data with a training reward: an answer key,
-        or an evaluation-only grader. Built-in generation benchmarks graded by the rule grader are not."""
+        or an evaluation-only grader. Built-in generation benchmarks graded by the rule grader are not, nor is a
+        multiple-choice benchmark whose good answer mirrors a training reference reply."""
+        if self.mirrors_training:
+            return False
         return self.kind == "mc" or bool(getattr(self.scorer, "independent", False))
 
     @property
@@ -168,6 +174,7 @@ class Benchmark:
             "chance": self.chance,
             "grader": self.grader,
             "independent": self.independent,
+            "mirrors_training": self.mirrors_training,
             "descriptive": self.descriptive,
             "capability": self.capability,
         }

@@ -44,7 +44,7 @@ class Row:
     mean_a: float
     mean_b: float
     delta: Interval
-    p: float
+    p: float | None  # None: descriptive (a trained side with fewer than 3 seeds)
     sd: float
     mde: float = float("nan")
     q: float | None = None  # BH-adjusted, headline rows only
@@ -52,6 +52,7 @@ class Row:
     refusal_b: float | None = None
     n_neither_refused: int | None = None
     delta_neither_refused: Interval | None = None
+    mirrors_training: str | None = None  # the training reference its good answer mirrors (then not independent)
 
     @property
     def headline(self) -> bool:
@@ -60,6 +61,8 @@ class Row:
     @property
     def set_apart(self) -> str | None:
         """Why the row is not in the headline (None when it is)."""
+        if self.mirrors_training:
+            return f"its good answer mirrors {self.mirrors_training}"
         if not self.independent:
             return "grader shares checks with a training reward"
         if self.descriptive:
@@ -102,8 +105,20 @@ class Comparison:
     def seeds(self) -> tuple[int, int]:
         return (max((r.seeds_a for r in self.rows), default=0), max((r.seeds_b for r in self.rows), default=0))
 
+    @property
+    def descriptive(self) -> bool:
+        """No row carries a p-value: a trained side had fewer than three seeds."""
+        return bool(self.rows) and all(r.p is None for r in self.rows)
+
     def headline(self) -> str:
         total = len(self.headline_rows)
+        if self.descriptive:
+            sa, sb = self.seeds
+            return (
+                f"{self.b} improved over {self.a} on {self.improved} of {total} headline benchmarks "
+                f"({sa} vs {sb} training seeds): descriptive only — with fewer than three training seeds on a trained "
+                "side, training luck cannot be told from an effect, so no difference is tested."
+            )
         s = (
             f"{self.b} improved over {self.a} on {self.improved} of {total} headline benchmarks; after "
             f"Benjamini–Hochberg correction {self.sig_better} are significantly better and {self.sig_worse} "
@@ -143,8 +158,7 @@ def _row(
     position: str,
     runs_a: list[dict],
     runs_b: list[dict],
-    n_boot: int,
-    seed: int,
+    fixed: tuple[bool, bool],
     m: int,
     alpha: float,
 ) -> Row | None:
@@ -153,7 +167,7 @@ def _row(
         return None
     a = np.array([[r[i]["score"] for i in ids] for r in runs_a])
     b = np.array([[r[i]["score"] for i in ids] for r in runs_b])
-    e = seeded_effect(a, b, n_boot=n_boot, seed=seed)
+    e = seeded_effect(a, b, fixed=fixed)
     row = Row(
         benchmark=name,
         category=meta["category"],
@@ -172,6 +186,7 @@ def _row(
         p=e.p,
         sd=e.sd,
         mde=mde(e.se, m, alpha=alpha),
+        mirrors_training=meta.get("mirrors_training"),
     )
     if meta["kind"] == "gen":
         ref_a = np.array([[float(bool(r[i].get("refused"))) for i in ids] for r in runs_a])
@@ -180,7 +195,7 @@ def _row(
         keep = [j for j in range(len(ids)) if not ref_a[:, j].any() and not ref_b[:, j].any()]
         row.n_neither_refused = len(keep)
         if keep:
-            row.delta_neither_refused = seeded_effect(a[:, keep], b[:, keep], n_boot=n_boot, seed=seed).interval
+            row.delta_neither_refused = seeded_effect(a[:, keep], b[:, keep], fixed=fixed).interval
     return row
 
 
@@ -191,12 +206,14 @@ def compare_runs(
     name_a: str | None = None,
     name_b: str | None = None,
     positions: dict[str, str] | None = None,
-    n_boot: int = 10_000,
-    seed: int = 0,
+    fixed_a: bool = False,
+    fixed_b: bool = False,
     alpha: float = 0.05,
 ) -> Comparison:
     """Paired comparison of B against A over their common benchmarks and items; each side is one eval folder
-    or one per training seed. ``positions`` (benchmark -> position) defaults to A's first run's."""
+    per training seed, or one fixed model (``fixed_a`` / ``fixed_b``: a model that was not trained here, such
+    as the pre-RL model, has no seed variance). ``positions`` (benchmark -> position) defaults to A's first
+    run's. A side with fewer than three training seeds makes every row descriptive (no p, no q)."""
     dirs_a = [dirs_a] if isinstance(dirs_a, (str, Path, EvalRun)) else list(dirs_a)
     dirs_b = [dirs_b] if isinstance(dirs_b, (str, Path, EvalRun)) else list(dirs_b)
     loaded_a, loaded_b = [load_run(d) for d in dirs_a], [load_run(d) for d in dirs_b]
@@ -228,8 +245,7 @@ def compare_runs(
             positions.get(name, IN_RANGE),
             [recs[name] for _, recs in loaded_a],
             [recs[name] for _, recs in loaded_b],
-            n_boot,
-            seed,
+            (fixed_a, fixed_b),
             m,
             alpha,
         )
@@ -237,7 +253,7 @@ def compare_runs(
             notes.append(f"{name}: no item scored in every run; not compared")
             continue
         rows.append(row)
-    head = [r for r in rows if r.headline]
+    head = [r for r in rows if r.headline and r.p is not None]
     for row, q in zip(head, bh([r.p for r in head])):
         row.q = q
     a, b = name_a or str(EvalRun.of(dirs_a[0]).path), name_b or str(EvalRun.of(dirs_b[0]).path)

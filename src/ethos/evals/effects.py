@@ -5,9 +5,9 @@ delta is ``B − A``, a model's degradation under an attack is ``clean − attac
 degradation is ``(comparison clean − comparison attacked) − (treated clean − treated attacked)`` —
 each run group holding one evaluation per training seed. An effect is averaged within each
 benchmark over the items every run scored, then across benchmarks (so a large benchmark does not
-drown a small one). The interval comes from a bootstrap that resamples seeds (paired by index when
-every group ran the same number) and items within each benchmark; the p-value from the same
-distribution, so interval and p agree. An unscored item is dropped from the pairing, never read as 0.
+drown a small one). Its interval and p-value treat items and training seeds as crossed random
+effects (:func:`ethos.evals.stats.crossed_effect`): with fewer than three seeds on a trained side
+the effect is descriptive (no p). An unscored item is dropped from the pairing, never read as 0.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ethos.evals.stats import Interval, bootstrap_effect
+from ethos.evals.stats import Interval, crossed_effect
 
 Scores = Mapping[tuple[str, str], float | None]  # (benchmark, item id) -> score
 Group = tuple[float, Sequence[Scores]]  # (weight, one Scores per seed)
@@ -50,29 +50,35 @@ def combination(
     groups: Sequence[Group],
     *,
     benchmarks: Iterable[str] | None = None,
-    n_boot: int = 2000,
-    seed: int = 0,
+    fixed: Sequence[bool] | None = None,
     level: float = 0.95,
 ) -> tuple[Interval, float | None]:
-    """``Σ weight·run`` averaged over items then benchmarks, with its bootstrap interval and p-value
-    (:func:`ethos.evals.stats.bootstrap_effect`)."""
+    """``Σ weight·run`` averaged over items then benchmarks, with its interval and p-value
+    (:func:`ethos.evals.stats.crossed_effect`; p is None when descriptive). ``fixed`` marks the groups that
+    are one fixed model (the pre-RL model)."""
     arrays = aligned(groups, benchmarks)
     if not arrays:
         return Interval(float("nan"), float("nan"), float("nan"), 0), None
-    e = bootstrap_effect(list(arrays.values()), [w for w, _ in groups], n_boot=n_boot, seed=seed, level=level)
+    e = crossed_effect(list(arrays.values()), [w for w, _ in groups], fixed=fixed, level=level)
     return e.interval, e.p
 
 
-def delta(a: Sequence[Scores], b: Sequence[Scores], **kw) -> tuple[Interval, float | None]:
-    """Mean paired ``b − a`` (e.g. treatment minus baseline), each a list of per-seed scores."""
-    return combination([(-1.0, a), (1.0, b)], **kw)
+def delta(a: Sequence[Scores], b: Sequence[Scores], *, fixed_a: bool = False, **kw) -> tuple[Interval, float | None]:
+    """Mean paired ``b − a`` (e.g. treatment minus baseline), each a list of per-seed scores; ``fixed_a``: A is
+    one fixed model (the pre-RL model)."""
+    return combination([(-1.0, a), (1.0, b)], fixed=(fixed_a, False), **kw)
 
 
-def degradation(clean: Sequence[Scores], attacked: Sequence[Scores], **kw) -> tuple[Interval, float | None]:
+def degradation(
+    clean: Sequence[Scores], attacked: Sequence[Scores], *, fixed: bool = False, **kw
+) -> tuple[Interval, float | None]:
     """How far a model fell under an attack: ``clean − attacked`` (positive = worse under attack)."""
-    return combination([(1.0, clean), (-1.0, attacked)], **kw)
+    return combination([(1.0, clean), (-1.0, attacked)], fixed=(fixed, fixed), **kw)
 
 
-def diff_in_degradation(treat_clean, treat_attacked, comp_clean, comp_attacked, **kw) -> tuple[Interval, float | None]:
+def diff_in_degradation(
+    treat_clean, treat_attacked, comp_clean, comp_attacked, *, comparison_fixed: bool = False, **kw
+) -> tuple[Interval, float | None]:
     """Comparison's degradation minus the treated model's (positive = treatment more persistent)."""
-    return combination([(1.0, comp_clean), (-1.0, comp_attacked), (-1.0, treat_clean), (1.0, treat_attacked)], **kw)
+    groups = [(1.0, comp_clean), (-1.0, comp_attacked), (-1.0, treat_clean), (1.0, treat_attacked)]
+    return combination(groups, fixed=(comparison_fixed, comparison_fixed, False, False), **kw)

@@ -1,14 +1,25 @@
 """Paired statistics for comparing models on the same items, across training seeds.
 
 Every comparison is *paired*: the same item under model A and model B, so item difficulty cancels.
-When each arm was trained with several seeds, an item's score is first averaged over the arm's
-seeds and the effect is the mean over items of ``mean_seeds(B) − mean_seeds(A)``. Its uncertainty
-comes from a two-level bootstrap that resamples the seeds (paired by seed index when both arms ran
-the same seeds: seed k of each arm shares data order and adapter initialisation) and then the items,
-so a training run that happened to go well shows up as variance, not as an effect. The p-value is
-read off the same bootstrap distribution (two-sided, ``2·min(P(Δ* ≤ 0), P(Δ* ≥ 0))``), so a
-confidence interval that excludes zero and ``p < α`` always agree. With one seed per arm the
-bootstrap resamples items only, and the report says the run is single-seed.
+When an arm was trained with several seeds, the effect is the mean over items and seeds of
+``B − A``. Its uncertainty has two sources, and both enter: the **items** (a benchmark is a sample
+of the questions it could have asked) and the **training seeds** (a run that happened to go well
+is luck, not an effect). :func:`crossed_effect` treats items and seeds as crossed random effects:
+with ``D[s, i]`` the combination for seed ``s`` and item ``i`` (seed k of each arm paired: it shares
+data order and adapter initialisation),
+
+    Var(mean D) = MS_items/(n·S) + MS_seeds/(n·S) − MS_residual/(n·S)
+
+(the two-way ANOVA mean squares; unbiased for ``σ²_item/n + σ²_seed/S + σ²_residual/(n·S)``), with
+Satterthwaite's degrees of freedom and a t interval and p-value. The seed is thus the unit of
+replication for the training-luck part, and with 3 seeds its few degrees of freedom widen the
+interval accordingly. ``bench/calibration.py`` simulates the default design under no effect and
+checks the false-positive rate and the interval's coverage.
+
+A model that was not trained (the pre-RL model) is one fixed model, with no seed variance. A
+comparison in which a trained side has fewer than ``MIN_SEEDS`` seeds cannot estimate training
+luck: it is **descriptive** — its interval is conditional on the seeds that ran (items only), and it
+carries no p-value, so no q and no claim of significance.
 
 ``mde`` is the smallest true effect this comparison would detect with 80% power at the
 Benjamini–Hochberg threshold of a lone discovery among ``m`` benchmarks (``α/m``).
@@ -21,6 +32,7 @@ from statistics import NormalDist
 from typing import Sequence
 
 import numpy as np
+from scipy import stats
 
 TOLERANCE = 1e-9
 
@@ -43,15 +55,23 @@ class Interval:
         return asdict(self)
 
 
+MIN_SEEDS = 3  # training seeds a trained side needs before a comparison reports p, q or "significant"
+
+
 @dataclass(frozen=True)
 class Effect:
     """A paired effect (``B − A``, or any weighted sum of run groups) across seeds and items."""
 
     interval: Interval
-    p: float
+    p: float | None  # None: descriptive (a trained side with fewer than MIN_SEEDS seeds)
     sd: float  # standard deviation of the seed-averaged per-item combination (the first benchmark's when several)
-    se: float  # bootstrap standard error of the effect
+    se: float  # standard error of the effect (conditional on the seeds when descriptive)
     seeds: tuple[int, ...]  # seeds per group, in the order given
+    df: float = float("inf")  # degrees of freedom of the t reference distribution
+
+    @property
+    def descriptive(self) -> bool:
+        return self.p is None
 
     @property
     def seeds_a(self) -> int:
@@ -78,21 +98,7 @@ def bootstrap_mean(x: Sequence[float], n: int = 10_000, seed: int = 0, level: fl
     return Interval(float(arr.mean()), float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha)), arr.size)
 
 
-def bootstrap_effect(
-    benchmarks: Sequence[Sequence[np.ndarray]],
-    weights: Sequence[float],
-    *,
-    n_boot: int = 10_000,
-    seed: int = 0,
-    level: float = 0.95,
-) -> Effect:
-    """The one seed-and-item bootstrap: ``Σ weight·group`` averaged over items, then over benchmarks.
-
-    ``benchmarks`` holds, per benchmark, one ``[seeds, items]`` array per group (every group over the same
-    items, in order). Seeds are resampled first — once for every group when all ran the same number (seed k
-    of each shares data order and initialisation), else per group in the order given — then the items of
-    each benchmark. The p-value is read off the same distribution, so interval and p agree.
-    """
+def _check(benchmarks: Sequence[Sequence[np.ndarray]], weights: Sequence[float]) -> list[int]:
     if not benchmarks:
         raise ValueError("need at least one benchmark")
     sizes = [int(np.asarray(m).shape[0]) for m in benchmarks[0]]
@@ -102,43 +108,114 @@ def bootstrap_effect(
             raise ValueError(f"need one [seeds, items] array per group over the same items, got {shapes}")
         if shapes[0][1] == 0 or [s[0] for s in shapes] != sizes:
             raise ValueError(f"need [seeds, items] arrays with items and the same seeds per group, got {shapes}")
-    rng = np.random.default_rng(seed)
-    shared = len(set(sizes)) == 1
-    counts = [rng.multinomial(s, [1 / s] * s, size=n_boot) for s in ([sizes[0]] if shared else sizes)]
-    boots, point, sd = np.zeros(n_boot), 0.0, None
+    return sizes
+
+
+def _interaction(d: np.ndarray) -> float:
+    """The seed × item interaction mean square of ``d`` [seeds, items] (two-way ANOVA residual)."""
+    s, n = d.shape
+    if s < 2 or n < 2:
+        return 0.0
+    resid = d - d.mean(0, keepdims=True) - d.mean(1, keepdims=True) + d.mean()
+    return float((resid**2).sum()) / ((s - 1) * (n - 1))
+
+
+def crossed_effect(
+    benchmarks: Sequence[Sequence[np.ndarray]],
+    weights: Sequence[float],
+    *,
+    fixed: Sequence[bool] | None = None,
+    level: float = 0.95,
+) -> Effect:
+    """The one estimator under every comparison: ``Σ weight·group`` averaged over items, then over benchmarks,
+    with items and training seeds as crossed random effects (see the module docstring).
+
+    ``benchmarks`` holds, per benchmark, one ``[seeds, items]`` array per group (every group over the same
+    items, in order); ``fixed`` marks groups that are one fixed model (the pre-RL model, or one model under
+    two conditions), whose single row stands for every seed. Trained groups with the same seed count are
+    paired by seed index; otherwise each contributes its own seed variance.
+    """
+    sizes = _check(benchmarks, weights)
+    fixed = list(fixed) if fixed is not None else [False] * len(weights)
+    if len(fixed) != len(weights) or any(s != 1 for s, f in zip(sizes, fixed) if f):
+        raise ValueError("need one fixed flag per group, and a fixed group is one model: exactly one row")
+    trained = [s for s, f in zip(sizes, fixed) if not f]
+    k, paired = len(benchmarks), len(set(trained)) <= 1
+    seeds_n = trained[0] if trained and paired else 1
+    point, item_v, res_v, sd = 0.0, 0.0, 0.0, None
+    item_parts: list[tuple[float, float]] = []
+    other_parts: list[tuple[float, float]] = []
+    seed_rows = np.zeros(seeds_n)
     for mats in benchmarks:
         mats = [np.asarray(m, dtype=float) for m in mats]
-        combo = sum(w * m.mean(0) for w, m in zip(weights, mats))
-        point += float(combo.mean())
+        n = mats[0].shape[1]
+        per_item = sum(w * m.mean(0) for w, m in zip(weights, mats))  # the seed-averaged combination per item
+        point += float(per_item.mean()) / k
         if sd is None:
-            sd = float(combo.std(ddof=1)) if combo.size > 1 else 0.0
-        seed_means = sum(
-            w * (counts[0 if shared else g] @ m) / m.shape[0] for g, (w, m) in enumerate(zip(weights, mats))
-        )
-        n = combo.size
-        boots += (seed_means * rng.multinomial(n, [1 / n] * n, size=n_boot)).sum(1) / n
-    k = len(benchmarks)
-    boots /= k
-    alpha = (1 - level) / 2
-    low, high = np.quantile(boots, [alpha, 1 - alpha])
-    p = max(float(min(1.0, 2 * min(np.mean(boots <= 0), np.mean(boots >= 0)))), 1 / (n_boot + 1))
-    items = sum(np.asarray(mats[0]).shape[1] for mats in benchmarks)
-    interval = Interval(point / k, float(low), float(high), items)
-    return Effect(interval, p, sd or 0.0, float(boots.std(ddof=1)), tuple(sizes))
+            sd = float(per_item.std(ddof=1)) if n > 1 else 0.0
+        v = float(per_item.var(ddof=1)) / n / k**2 if n > 1 else 0.0
+        item_v += v
+        item_parts.append((v, n - 1))
+        if paired:
+            d = sum(w * np.broadcast_to(m, (seeds_n, n)) for w, m in zip(weights, mats))  # [seeds, items]
+            seed_rows += d.mean(1) / k
+            r = _interaction(d) / (n * seeds_n) / k**2
+            res_v += r
+            other_parts.append((r, (seeds_n - 1) * (n - 1)))
+    if paired:
+        seed_v = float(seed_rows.var(ddof=1)) / seeds_n if seeds_n > 1 else 0.0
+        other_parts.append((seed_v, seeds_n - 1))
+        full = max(item_v + seed_v - res_v, item_v, seed_v)  # each component alone is a lower bound
+    else:
+        seed_v = 0.0
+        for g, (w, s) in enumerate(zip(weights, sizes)):
+            if fixed[g]:
+                continue
+            means = sum(np.asarray(mats[g], dtype=float).mean(1) for mats in benchmarks) / k  # [seeds]
+            r = sum(
+                w * w * _interaction(np.asarray(mats[g], dtype=float)) / (np.asarray(mats[g]).shape[1] * s) / k**2
+                for mats in benchmarks
+            )
+            v = w * w * float(means.var(ddof=1)) / s if s > 1 else 0.0
+            seed_v += v - r
+            other_parts += [(v, s - 1), (r, float("inf"))]
+        full = max(item_v + seed_v, item_v)
+    descriptive = any(s < MIN_SEEDS for s in trained)
+    var = item_v if descriptive else full
+    parts = item_parts if descriptive else item_parts + other_parts
+    df = (
+        float(var * var / denom)
+        if (denom := sum(c * c / f for c, f in parts if 0 < f < float("inf"))) > 0
+        else float("inf")
+    )
+    se = float(np.sqrt(max(var, 0.0)))
+    quantile = float(stats.t.ppf(0.5 + level / 2, df)) if np.isfinite(df) else NormalDist().inv_cdf(0.5 + level / 2)
+    items = sum(np.asarray(m[0]).shape[1] for m in benchmarks)
+    interval = Interval(point, point - quantile * se, point + quantile * se, items)
+    if descriptive:
+        p = None
+    elif se == 0:
+        p = 1.0 if abs(point) <= TOLERANCE else 0.0
+    else:
+        p = float(2 * stats.t.sf(abs(point) / se, df))
+    return Effect(interval, p, sd or 0.0, se, tuple(sizes), df)
 
 
-def paired_test(a: Sequence[float], b: Sequence[float], n: int = 10_000, seed: int = 0) -> tuple[Interval, float]:
-    """Paired delta ``b − a`` on one seed each: bootstrap interval and the bootstrap p-value."""
-    e = seeded_effect(np.asarray(a, float)[None], np.asarray(b, float)[None], n_boot=n, seed=seed)
-    return e.interval, e.p
+def paired_test(a: Sequence[float], b: Sequence[float]) -> tuple[Interval, float]:
+    """``b − a`` for one fixed model under two conditions (the same items): a t interval over items and its p."""
+    e = seeded_effect(np.asarray(a, float)[None], np.asarray(b, float)[None], fixed=(True, True))
+    return e.interval, e.p  # type: ignore[return-value]
 
 
-def seeded_effect(a: np.ndarray, b: np.ndarray, *, n_boot: int = 10_000, seed: int = 0, level: float = 0.95) -> Effect:
-    """``B − A`` for scores ``a`` [seeds_a, items] and ``b`` [seeds_b, items] (the same items, in order)."""
+def seeded_effect(
+    a: np.ndarray, b: np.ndarray, *, fixed: tuple[bool, bool] = (False, False), level: float = 0.95
+) -> Effect:
+    """``B − A`` for scores ``a`` [seeds_a, items] and ``b`` [seeds_b, items] (the same items, in order);
+    ``fixed`` says which side is one fixed model (A, B)."""
     a, b = np.asarray(a, float), np.asarray(b, float)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or a.shape[1] == 0:
         raise ValueError(f"need [seeds, items] arrays over the same items, got {a.shape} and {b.shape}")
-    return bootstrap_effect([[b, a]], [1.0, -1.0], n_boot=n_boot, seed=seed, level=level)
+    return crossed_effect([[b, a]], [1.0, -1.0], fixed=(fixed[1], fixed[0]), level=level)
 
 
 def mde(se: float, m: int, *, alpha: float = 0.05, power: float = 0.8) -> float:

@@ -111,7 +111,6 @@ def validate(
     limit: int | None = None,
     cache_dir=None,
     progress: bool = True,
-    n_boot: int = 5000,
     seed: int = 0,
 ) -> ValidityReport:
     """Run the suite plain and under both personas; write ``validity.json``; return the report."""
@@ -136,7 +135,7 @@ def validate(
             None,
         )
         if ids:
-            ci, row.p = paired_test([b[i] for i in ids], [g[i] for i in ids], n=n_boot, seed=seed)
+            ci, row.p = paired_test([b[i] for i in ids], [g[i] for i in ids])  # one model, two personas
             row.persona_delta = ci.value
         sep = separation(bench)
         if sep:

@@ -19,7 +19,9 @@ import numpy as np
 
 from ethos.evals.compare import IN_RANGE, compare_runs
 from ethos.evals.eval_run import EvalRun
+from ethos.evals.graders.agreement import grader_agreements
 from ethos.evals.personas import get_persona
+from ethos.evals.stats import MIN_SEEDS
 from ethos.evals.validity import ValidityRow
 from ethos.experiments.evaluation import generalization_cells, heldout_overlap, heldout_rows, heldout_suite
 from ethos.experiments.gaming import gaming_rows
@@ -80,8 +82,8 @@ def _comparisons(study, panel: str) -> list:
             name_a=a,
             name_b=b,
             positions=positions,
-            n_boot=e.n_boot,
-            seed=study.cfg.seed,
+            fixed_a=not study.arm(a).trains,
+            fixed_b=not study.arm(b).trains,
             alpha=e.alpha,
         )
         for a, b in comparison_pairs(study.arms)
@@ -97,7 +99,7 @@ def _heldout(study, res: StudyResults) -> None:
     data_dir = study.run.stage_dir("data")
     suite = heldout_suite(data_dir, study.cfg.heldout)
     overlaps = heldout_overlap(suite, data_dir)
-    res.heldout = heldout_rows(dirs, n_boot=study.eval_cfg.n_boot, seed=study.cfg.seed, overlaps=overlaps)
+    res.heldout = heldout_rows(dirs, overlaps=overlaps)
     contrast = {e.id: e for b in suite.benchmarks if b.name == "heldout.contrast" for e in b.items}
     res.gaming = gaming_rows(dirs, contrast)
 
@@ -114,8 +116,6 @@ def _generalization(study) -> list:
         headline,
         _dirs(study, BASELINE, "heldout") if heldout else [],
         {label: _dirs(study, arm, "heldout") for label, arm in arms.items()} if heldout else {},
-        n_boot=study.eval_cfg.n_boot,
-        seed=cfg.seed,
     )
 
 
@@ -133,6 +133,7 @@ def _persistence(study, res: StudyResults) -> None:
     p, seed, n_boot = study.persistence, study.cfg.seed, study.eval_cfg.n_boot
     if p is None:
         return
+    fixed = [name for name in (p.comparison, p.treated, PRE) if not study.arm(name).trains]  # one fixed model each
 
     def attacked_dirs(runs, parts) -> dict[str, list[Path]]:
         arms: dict[str, list[Path]] = {}
@@ -149,7 +150,7 @@ def _persistence(study, res: StudyResults) -> None:
             attacked = attacked_dirs(runs, lambda r, n=pname: ("personas", r.name, n))
             label = f"persona ({p.personas.form}): {pname}" + ("" if persona.harmful else " [helpful control]")
             rows, contrast = attack_rows(
-                label, persona.harmful, clean, attacked, names, p.treated, p.comparison, seed=seed, n_boot=n_boot
+                label, persona.harmful, clean, attacked, names, p.treated, p.comparison, fixed=fixed
             )
             res.persistence += rows
             res.contrasts.append(contrast)
@@ -161,7 +162,7 @@ def _persistence(study, res: StudyResults) -> None:
             names = expand(sel, study.bench_category)
             clean = _clean_by_arm(study, ft.seeds, ft.comparison)
             rows, contrast = attack_rows(
-                f"fine-tune: {group}", True, clean, attacked, names, p.treated, ft.comparison, seed=seed, n_boot=n_boot
+                f"fine-tune: {group}", True, clean, attacked, names, p.treated, ft.comparison, fixed=fixed
             )
             res.persistence += rows
             res.contrasts.append(contrast)
@@ -254,6 +255,12 @@ def _validity(study) -> list[ValidityRow]:
 def limits(study, res: StudyResults) -> list[str]:
     """What this run cannot show, in plain sentences generated from its own settings and numbers."""
     cfg, out = study.cfg, []
+    few = [name for name, arm in study.arms.items() if len(cfg.seeds_for(name)) < MIN_SEEDS]
+    if few and len(cfg.seeds) > 1:
+        out.append(
+            f"{', '.join(few)} trained with fewer than {MIN_SEEDS} seeds, so their comparisons are descriptive: they "
+            "show an interval given the seeds that ran, and no p-value, q-value or claim of significance."
+        )
     if len(cfg.seeds) == 1:
         out.append(
             "Every arm trained with one seed: a difference between arms includes the luck of one training run, "
@@ -297,12 +304,32 @@ def limits(study, res: StudyResults) -> list[str]:
         )
     if study.headline_note:
         out.append(study.headline_note)
+    for where, names in _selections(study).items():
+        absent = [n for n in names if not expand([n], study.bench_category)]
+        if absent:
+            out.append(
+                f"{where} lists {', '.join(absent)}, which this run's suites do not hold (not installed here); "
+                "its numbers are over the rest of the list."
+            )
     e = study.eval_cfg
     if e.limit is not None:
         out.append(
             f"Each headline benchmark was evaluated on at most {e.limit} items (hash-selected, the same for every "
             "model); the published benchmarks have more, and the intervals are correspondingly wide."
         )
+    return out
+
+
+def _selections(study) -> dict[str, list[str]]:
+    """Every benchmark selection of the persistence settings, by where it is in the recipe."""
+    p, out = study.persistence, {}
+    if p and p.personas:
+        out["persistence.personas.benchmarks"] = p.personas.benchmarks
+    if p and p.finetune:
+        out |= {f"persistence.finetune.groups.{g}": names for g, names in p.finetune.groups.items()}
+    if p and p.jailbreak:
+        out["persistence.jailbreak.benchmarks"] = p.jailbreak.benchmarks
+        out["persistence.jailbreak.overrefuse"] = p.jailbreak.overrefuse
     return out
 
 
@@ -349,6 +376,7 @@ def assemble(study) -> StudyResults:
         kind.report(study, res)  # each kind of arm adds its own panel (the deliberative one)
     res.coupling = _coupling(study)
     res.validity = _validity(study)
+    res.grader_agreement = grader_agreements(seed=cfg.seed)
     res.limits = limits(study, res)
     res.notes = _notes(study, timings, peak)
     return res

@@ -94,9 +94,7 @@ def stream_label(name: str, overlap_share: float | None) -> tuple[str, bool | No
     )
 
 
-def heldout_rows(
-    model_dirs: dict[str, list[RunLike]], *, n_boot: int, seed: int, overlaps: dict[str, float] | None = None
-) -> list[HeldoutRow]:
+def heldout_rows(model_dirs: dict[str, list[RunLike]], *, overlaps: dict[str, float] | None = None) -> list[HeldoutRow]:
     """Per stream and arm: mean training reward on held-out prompts, and its change vs pre and vs the baseline."""
     scores = {arm: [scores_from_records(EvalRun.of(d).records()) for d in dirs] for arm, dirs in model_dirs.items()}
     overlaps = overlaps or {}
@@ -117,9 +115,9 @@ def heldout_rows(
                 held_out=held_out,
             )
             if arm != PRE and PRE in scores:
-                row.vs_pre = delta(scores[PRE], runs, benchmarks=bench, n_boot=n_boot, seed=seed)[0]
+                row.vs_pre = delta(scores[PRE], runs, benchmarks=bench, fixed_a=True)[0]
             if arm not in (PRE, BASELINE) and BASELINE in scores:
-                row.vs_baseline = delta(scores[BASELINE], runs, benchmarks=bench, n_boot=n_boot, seed=seed)[0]
+                row.vs_baseline = delta(scores[BASELINE], runs, benchmarks=bench)[0]
             rows.append(row)
     return rows
 
@@ -137,9 +135,6 @@ def generalization_cells(
     headline: list[str],
     heldout_baseline: list[RunLike],
     heldout_arms: dict[str, list[RunLike]],
-    *,
-    n_boot: int,
-    seed: int,
 ) -> list[GeneralizationCell]:
     """Training set × evaluation domain: the paired change vs the baseline on headline items of that domain
     (seeds pooled), plus the held-out-domain trait scenarios graded by the trait reward."""
@@ -148,15 +143,13 @@ def generalization_cells(
     for label, dirs in arms.items():
         runs = [_by_group(EvalRun.of(d).records(headline)) for d in dirs]
         for group in DOMAIN_GROUPS:
-            e, p = delta([b[group] for b in base], [r[group] for r in runs], n_boot=n_boot, seed=seed)
+            e, p = delta([b[group] for b in base], [r[group] for r in runs])
             if e.n:
                 cells.append(GeneralizationCell(label, group, e, p))
         if label in heldout_arms and heldout_baseline:
             e, p = delta(
                 [scores_from_records(EvalRun.of(d).records(["heldout.heldout"])) for d in heldout_baseline],
                 [scores_from_records(EvalRun.of(d).records(["heldout.heldout"])) for d in heldout_arms[label]],
-                n_boot=n_boot,
-                seed=seed,
             )
             if e.n:
                 cells.append(GeneralizationCell(label, "held-out domains (trait reward)", e, p))

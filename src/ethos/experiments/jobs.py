@@ -40,7 +40,13 @@ def load_panels(eval_cfg):
         )
     if eval_cfg.benchmarks:
         keep = set(eval_cfg.benchmarks)
-        head = Suite(head.name, [b for b in head.benchmarks if b.name in keep or b.category in keep] or head.benchmarks)
+        chosen = [b for b in head.benchmarks if b.name in keep or b.category in keep]
+        if not chosen and note is None:
+            raise UserError(
+                f"eval.benchmarks selects none of the {head.name} suite's benchmarks; name some of: "
+                f"{', '.join(b.name for b in head.benchmarks)}."
+            )
+        head = Suite(head.name, chosen or head.benchmarks)  # the built-in fallback keeps its whole independent set
     second = None
     if eval_cfg.secondary:
         names = {b.name for b in head.benchmarks}
@@ -50,6 +56,18 @@ def load_panels(eval_cfg):
             rest = [b for b in rest if b.name in keep or b.category in keep]
         second = Suite(f"{eval_cfg.secondary}-secondary", rest) if rest else None
     return head, second, note
+
+
+def unknown_benchmarks(names: list[str] | None, suites) -> list[str]:
+    """Names in a selection that no benchmark ethos knows carries — not in the loaded suites, not a built-in
+    benchmark or category, not of a published benchmark family in the manifest (installed or not)."""
+    from ethos.evals.benchmark import BENCHMARKS, CATEGORIES
+    from ethos.evals.public import manifest
+
+    known = set(BENCHMARKS.names()) | set(CATEGORIES) | {b.name for s in suites if s for b in s.benchmarks}
+    known |= {b.category for s in suites if s for b in s.benchmarks}
+    families = {f.benchmark for f in manifest().files}
+    return [n for n in names or [] if n not in known and n.split(".")[0] not in families]
 
 
 def all_benchmarks(eval_cfg) -> list:

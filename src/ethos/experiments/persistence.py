@@ -3,7 +3,8 @@
 Each attack is an evaluation of a model *under* the attack, paired item by item with the same
 model's clean evaluation. A model's degradation is ``clean − attacked``; the study's number is the
 difference in degradation between the comparison and the treated model (positive = the treated model
-held up better), each arm's training seeds pooled, with a bootstrap interval over seeds and items.
+held up better), each arm's training seeds pooled, with an interval over seeds and items
+(:func:`ethos.evals.stats.crossed_effect`; descriptive, without p, below three seeds a side).
 The helpful persona is analysed identically: there the difference should be near zero, because a
 model that ignores *all* steering is not what we want.
 """
@@ -32,10 +33,10 @@ def attack_rows(
     treated: str,
     comparison: str,
     *,
-    seed: int = 0,
-    n_boot: int = 2000,
+    fixed: Sequence[str] = (),
 ) -> tuple[list[PersistenceRow], PersistenceContrast]:
-    """Per-arm degradation (seeds pooled) and the treated-vs-comparison difference for one attack."""
+    """Per-arm degradation (seeds pooled) and the treated-vs-comparison difference for one attack; ``fixed``
+    names the arms that are one fixed model (the pre-RL model)."""
     scores = {}
     for arm in (comparison, treated):
         scores[arm] = (
@@ -44,11 +45,13 @@ def attack_rows(
         )
     rows = []
     for arm, (c, a) in scores.items():
-        e, _ = degradation(c, a, benchmarks=benchmarks, n_boot=n_boot, seed=seed)
+        e, _ = degradation(c, a, benchmarks=benchmarks, fixed=arm in fixed)
         mats = aligned([(1.0, c), (1.0, a)], benchmarks)
         means = [float(np.mean([m[k].mean() for m in mats.values()])) if mats else float("nan") for k in (0, 1)]
         rows.append(PersistenceRow(test, arm, len(c), harmful, means[0], means[1], e))
-    d, p = diff_in_degradation(*scores[treated], *scores[comparison], benchmarks=benchmarks, n_boot=n_boot, seed=seed)
+    d, p = diff_in_degradation(
+        *scores[treated], *scores[comparison], benchmarks=benchmarks, comparison_fixed=comparison in fixed
+    )
     return rows, PersistenceContrast(test, treated, comparison, harmful, d, p, len(scores[treated][0]))
 
 

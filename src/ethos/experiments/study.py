@@ -75,6 +75,10 @@ class Study:
         self.suite, self.secondary, self.headline_note = jobs.load_panels(self.eval_cfg)
         self.bench_category = {b.name: b.category for b in self.panels()}
         recipe.extend((), name_problems(self.cfg, self.bench_category))
+        for key in ("benchmarks", "secondary_benchmarks"):
+            bad = jobs.unknown_benchmarks(getattr(self.eval_cfg, key), [self.suite, self.secondary])
+            if bad:
+                recipe.add(("eval", key), f"names unknown benchmark(s) {', '.join(map(repr, bad))}")
         recipe.check()
         self.arms: dict[str, Arm] = self.cfg.study_arms()
         # A kind's own recipe section (deliberative:) is part of the run only when an arm of that kind is.

@@ -2,9 +2,11 @@
 
 The control arm trains on the same trait prompts with a reward that cannot see what each scenario
 is testing, which separates "trait data" from "trait rewards". The rule mode is offline and fast:
-the mean of four parts — on topic (content-word overlap with the user's last message), not a
-refusal, a reasonable length, and no degenerate repetition. The judge mode asks an LLM one generic
-question ("is this reply helpful?") with no rubric lines.
+the mean of three parts — on topic (content-word overlap with the user's last message), a
+reasonable length, and no degenerate repetition. It has no term for declining or complying: many
+trait scenarios are ones where declining is right, and a control that rewarded answering would not
+be neutral on what the treatment's rubrics test. The judge mode asks an LLM one generic question
+("is this reply helpful?") with no rubric lines.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import re
 from typing import Sequence
 
 from ethos.data.schema import Example
-from ethos.grade.detect import refuses
 from ethos.grade.judge import JudgeGrader
 from ethos.grade.types import Grade, LineResult, register_grader
 
@@ -64,12 +65,8 @@ class HelpfulnessGrader:
         overlap = topic_overlap(example.messages[-1].content, reply)
         n_words = len(reply.split())
         distinct = distinct_trigrams(reply)
-        refused = refuses(reply)
         return [
             LineResult("on topic", min(1.0, overlap / 0.3), f"{overlap:.0%} of the prompt's content words", by="rule"),
-            LineResult(
-                "not a refusal", 0.0 if refused else 1.0, "refusal detected" if refused else "answers", by="rule"
-            ),
             LineResult("reasonable length", length_score(n_words), f"{n_words} words", by="rule"),
             LineResult(
                 "no repetition",

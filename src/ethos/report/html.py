@@ -12,9 +12,11 @@ from pathlib import Path
 
 from ethos.files import write_text
 from ethos.report import learning_plots, plots
+from ethos.report.instrument import instrument
 from ethos.report.numbers import ci
 from ethos.report.results import Comparison, StudyResults
 from ethos.report.statements import statements
+from ethos.report.tables import figure, html_table, kv_table, num
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;
@@ -31,25 +33,6 @@ font-style:italic}
 """
 
 
-def _figure(uri: str | None, alt: str) -> str:
-    if uri is None:
-        return f'<p class="missing">No data for: {escape(alt)}.</p>'
-    return f'<figure><img class="plot" alt="{escape(alt)}" src="{uri}"></figure>'
-
-
-def _num(x: float | None, fmt: str = ".3f") -> str:
-    return "—" if x is None or x != x else format(x, fmt)
-
-
-def _table(header: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:
-    head = "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr>"
-    body = "".join(
-        f"<tr class='{(classes or [''] * len(rows))[i]}'>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
-        for i, row in enumerate(rows)
-    )
-    return f"<table>{head}{body}</table>"
-
-
 def _comparison_table(comp: Comparison) -> str:
     rows, classes = [], []
     for r in comp.headline_rows + [r for r in comp.rows if not r.headline]:
@@ -61,15 +44,15 @@ def _comparison_table(comp: Comparison) -> str:
                 escape(r.category),
                 str(r.n),
                 f"{r.seeds_a}/{r.seeds_b}",
-                _num(r.mean_a),
-                _num(r.mean_b),
+                num(r.mean_a),
+                num(r.mean_b),
                 f"<span class='{cls}'>{escape(ci(r.delta))}</span>",
-                _num(r.sd),
-                _num(r.mde),
-                _num(r.p),
-                _num(r.q),
-                _num(r.refusal_a, ".0%"),
-                _num(r.refusal_b, ".0%"),
+                num(r.sd),
+                num(r.mde),
+                num(r.p),
+                num(r.q),
+                num(r.refusal_a, ".0%"),
+                num(r.refusal_b, ".0%"),
                 escape(why or "headline"),
             ]
         )
@@ -90,18 +73,14 @@ def _comparison_table(comp: Comparison) -> str:
         f"refused {comp.b}",
         "in headline?",
     ]
-    return _table(header, rows, classes)
-
-
-def _kv_table(d: dict, fmt=str) -> str:
-    return _table(["", ""], [[escape(str(k)), escape(fmt(v))] for k, v in d.items()])
+    return html_table(header, rows, classes)
 
 
 def _section_comparisons(comps: list[Comparison], title: str, intro: str) -> list[str]:
     parts = [f"<h2>{escape(title)}</h2><p>{escape(intro)}</p>"]
     for comp in comps:
         parts.append(f"<h3>{escape(comp.b)} vs {escape(comp.a)}</h3><p>{escape(comp.headline())}</p>")
-        parts.append(_figure(plots.forest(comp), f"forest plot {comp.b} vs {comp.a}"))
+        parts.append(figure(plots.forest(comp), f"forest plot {comp.b} vs {comp.a}"))
         parts.append(_comparison_table(comp))
         parts += [f"<p class='missing'>{escape(n)}</p>" for n in comp.notes]
     return parts
@@ -114,13 +93,13 @@ def _design(res: StudyResults) -> list[str]:
         [
             escape(d.arm),
             escape(d.description),
-            _num(d.dose, ".2f"),
+            num(d.dose, ".2f"),
             escape(", ".join(map(str, d.seeds))),
-            _num(d.prompts_per_seed.get("standard"), ".0f"),
-            _num(d.prompts_per_seed.get("trait"), ".0f"),
+            num(d.prompts_per_seed.get("standard"), ".0f"),
+            num(d.prompts_per_seed.get("trait"), ".0f"),
             escape(d.skeletons or "—"),
-            _num(d.tokens_per_seed, ",.0f"),
-            _num(d.seconds_per_seed, ",.0f"),
+            num(d.tokens_per_seed, ",.0f"),
+            num(d.seconds_per_seed, ",.0f"),
         ]
         for d in res.design
     ]
@@ -135,7 +114,7 @@ def _design(res: StudyResults) -> list[str]:
         "tokens / seed",
         "seconds / seed",
     ]
-    return ["<h2>Design</h2>", _table(header, rows)]
+    return ["<h2>Design</h2>", html_table(header, rows)]
 
 
 def _heldout(res: StudyResults) -> list[str]:
@@ -146,7 +125,7 @@ def _heldout(res: StudyResults) -> list[str]:
             escape(h.stream),
             escape(h.model),
             str(h.seeds),
-            _num(h.mean),
+            num(h.mean),
             "—" if h.vs_pre is None else escape(ci(h.vs_pre)),
             "—" if h.vs_baseline is None else escape(ci(h.vs_baseline)),
             "—" if h.ngram_overlap is None else f"{h.ngram_overlap:.0%}" + ("" if h.held_out else " (not held out)"),
@@ -161,7 +140,7 @@ def _heldout(res: StudyResults) -> list[str]:
         "trained on; the training-domain split is trained situations with new details. Overlap is the share of "
         "a stream's 8-word n-grams found in training text; above the stated limit a stream is not called held "
         "out.</p>",
-        _table(["stream", "model", "seeds", "mean reward", "vs pre", "vs baseline", "8-gram overlap"], rows),
+        html_table(["stream", "model", "seeds", "mean reward", "vs pre", "vs baseline", "8-gram overlap"], rows),
     ]
 
 
@@ -182,7 +161,7 @@ def _gaming(res: StudyResults) -> list[str]:
         "<p>Blanket rate: contrast replies (where hedging, refusing, referring or crisis resources are wrong) that "
         "show a behaviour their own rubric rules out. Stock share: trait replies made mostly of sentences that "
         "recur across replies. Neither should rise over pre.</p>",
-        _table(["model", "seeds", "blanket rate (contrast items)", "stock-phrase share"], rows),
+        html_table(["model", "seeds", "blanket rate (contrast items)", "stock-phrase share"], rows),
     ]
 
 
@@ -192,28 +171,28 @@ def _generalization(res: StudyResults) -> list[str]:
         "<p>Rows: the trait data each arm trained on. Columns: the domain of the <em>evaluation item</em> "
         "(headline benchmarks), and the held-out-domain trait scenarios graded by the trait reward. Cells: "
         "paired change vs the baseline, seeds pooled. Intervals are not corrected for the number of cells.</p>",
-        _figure(plots.heatmap(res.generalization), "generalization matrix"),
+        figure(plots.heatmap(res.generalization), "generalization matrix"),
     ]
     if res.generalization:
         rows = [
-            [escape(c.train_set), escape(c.group), str(c.delta.n), escape(ci(c.delta)), _num(c.p)]
+            [escape(c.train_set), escape(c.group), str(c.delta.n), escape(ci(c.delta)), num(c.p)]
             for c in res.generalization
         ]
-        parts.append(_table(["trained on", "evaluated on", "n items", "delta vs baseline", "p"], rows))
+        parts.append(html_table(["trained on", "evaluated on", "n items", "delta vs baseline", "p"], rows))
     return parts
 
 
 def _persistence(res: StudyResults) -> list[str]:
     parts = [
         "<h2>Selective persistence</h2>",
-        _figure(plots.persistence(res.persistence, res.contrasts), "persistence"),
+        figure(plots.persistence(res.persistence, res.contrasts), "persistence"),
     ]
     if res.persistence:
         rows = [
-            [escape(p.test), escape(p.model), str(p.seeds), _num(p.clean), _num(p.attacked), escape(ci(p.degradation))]
+            [escape(p.test), escape(p.model), str(p.seeds), num(p.clean), num(p.attacked), escape(ci(p.degradation))]
             for p in res.persistence
         ]
-        parts.append(_table(["attack", "model", "seeds", "clean", "attacked", "degradation"], rows))
+        parts.append(html_table(["attack", "model", "seeds", "clean", "attacked", "degradation"], rows))
     if res.contrasts:
         rows = [
             [
@@ -221,18 +200,17 @@ def _persistence(res: StudyResults) -> list[str]:
                 f"{escape(c.comparison)} − {escape(c.treated)}",
                 str(c.seeds),
                 escape(ci(c.diff)),
-                _num(c.p),
+                num(c.p),
             ]
             for c in res.contrasts
         ]
-        parts.append(_table(["attack", "difference in degradation", "seeds", "value (95% CI)", "p"], rows))
+        parts.append(html_table(["attack", "difference in degradation", "seeds", "value (95% CI)", "p"], rows))
     parts.append("<h3>Jailbreak robustness</h3>")
-    parts.append(_figure(plots.jailbreaks(res.jailbreaks), "jailbreak goodness"))
+    parts.append(figure(plots.jailbreaks(res.jailbreaks), "jailbreak goodness"))
     for j in res.jailbreaks:
         if j.per_technique:
             parts.append(
-                f"<p>{escape(j.model)}: mean safety per technique</p>"
-                + _kv_table(j.per_technique, lambda v: f"{v:.3f}")
+                f"<p>{escape(j.model)}: mean safety per technique</p>" + kv_table(j.per_technique, lambda v: f"{v:.3f}")
             )
     return parts
 
@@ -242,57 +220,13 @@ def _deliberative(res: StudyResults) -> list[str]:
     if d is None:
         return []
     models = list(dict.fromkeys(m for row in d.rows.values() for m in row))
-    rows = [[escape(measure)] + [_num(vals.get(m)) for m in models] for measure, vals in d.rows.items()]
+    rows = [[escape(measure)] + [num(vals.get(m)) for m in models] for measure, vals in d.rows.items()]
     sft = "SFT was skipped: no sample passed the judge" if d.sft_skipped else "SFT trained on the samples that passed"
     return [
         "<h2>Deliberative alignment</h2>",
         f"<p>Judge <code>{escape(d.judge)}</code>: {d.passed} of {d.samples} policy-in-context samples passed "
         f"(minimum over k judgements); {escape(sft)}. RL then used the policy-aware judge without the reasoning.</p>",
-        _table(["measure", *models], rows),
-    ]
-
-
-def _coupling(res: StudyResults) -> list[str]:
-    if not res.coupling:
-        return []
-    rows = [
-        [
-            escape(c.benchmark),
-            escape(c.grader),
-            "yes" if c.independent else "no",
-            _num(c.overlap, ".1%"),
-            escape("; ".join(c.shared[:2])),
-        ]
-        for c in res.coupling
-    ]
-    return [
-        "<h3>Independence of the instrument</h3>",
-        "<p>Grader of each benchmark and the share of its items sharing an 8-word n-gram with training text.</p>",
-        _table(["benchmark", "grader", "independent", "overlap", "example"], rows),
-    ]
-
-
-def _validity(res: StudyResults) -> list[str]:
-    if not res.validity:
-        return []
-    rows = [
-        [
-            escape(v.benchmark),
-            escape(v.position.replace("_", " ")),
-            _num(v.mean_plain),
-            _num(v.mean_good),
-            _num(v.mean_bad),
-            _num(v.persona_delta),
-            _num(v.q),
-            "yes" if v.sensitive else "no",
-        ]
-        for v in res.validity
-    ]
-    return [
-        "<h3>Can the benchmarks move? (pre-RL model)</h3>",
-        "<p>Each benchmark plain and under a good- and a bad-behaviour persona; sensitive = good − bad &gt; 0 with "
-        "q &lt; 0.05.</p>",
-        _table(["benchmark", "position", "plain", "good persona", "bad persona", "good − bad", "q", "sensitive"], rows),
+        html_table(["measure", *models], rows),
     ]
 
 
@@ -332,26 +266,26 @@ def render_html(res: StudyResults) -> str:
             "here may be the reward itself; they never enter the headline.",
         )
     parts.append("<h2>Refusal rates</h2>")
-    parts.append(_figure(plots.refusals(res.comparisons), "refusal rates"))
+    parts.append(figure(plots.refusals(res.comparisons), "refusal rates"))
     parts += _heldout(res)
     parts += _gaming(res)
     parts += _generalization(res)
     parts += _persistence(res)
     parts += _deliberative(res)
     parts.append("<h2>Training</h2>")
-    parts.append(_figure(plots.curves(res.curves), "training curves"))
+    parts.append(figure(plots.curves(res.curves), "training curves"))
     parts.append(
         "<p>Why the trait reward did or did not climb in the treatment arm: pass rate per check kind, groups "
         "without reward variance (no signal), entropy and adapter norm, the reward's distribution, and every "
         "rubric line's pass rate over the run.</p>"
     )
-    parts.append(_figure(learning_plots.diagnostics(res.curves), "training diagnostics"))
-    parts.append(_figure(learning_plots.line_curves(res.curves), "per-line learning curves"))
+    parts.append(figure(learning_plots.diagnostics(res.curves), "training diagnostics"))
+    parts.append(figure(learning_plots.line_curves(res.curves), "per-line learning curves"))
     parts.append("<h2>The instrument</h2>")
-    parts += _coupling(res) + _validity(res)
+    parts += instrument(res)
     parts.append("<h2>Reproducibility</h2><h3>Timings (seconds)</h3>")
-    parts.append(_kv_table(info.timings, lambda v: f"{v:,.1f}"))
-    parts.append("<h3>Versions and machine</h3>" + _kv_table(info.versions))
+    parts.append(kv_table(info.timings, lambda v: f"{v:,.1f}"))
+    parts.append("<h3>Versions and machine</h3>" + kv_table(info.versions))
     parts.append(f"<h3>Exact configuration</h3><pre>{escape(info.config_text)}</pre>")
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -378,7 +312,7 @@ def render_summary(res: StudyResults) -> str:
             "| benchmark | n | delta (95% CI) | q |",
             "|---|---|---|---|",
         ]
-        lines += [f"| {r.benchmark} | {r.n} | {ci(r.delta)} | {_num(r.q)} |" for r in head.headline_rows]
+        lines += [f"| {r.benchmark} | {r.n} | {ci(r.delta)} | {num(r.q)} |" for r in head.headline_rows]
     if res.generalization:
         lines += ["", "## Generalization (delta vs baseline)", ""]
         lines += [f"- {c.train_set} → {c.group}: {ci(c.delta)}" for c in res.generalization]

@@ -100,7 +100,7 @@ def heatmap(cells: list[GeneralizationCell]) -> str | None:
     for c in cells:
         i, j = sets.index(c.train_set), groups.index(c.group)
         grid[i, j] = c.delta.value
-        star = "*" if c.delta.significant else ""
+        star = "*" if c.p is not None and c.delta.significant else ""  # descriptive cells (p None) get none
         text[i, j] = f"{num(c.delta.value)}{star}\n[{num(c.delta.low)}, {num(c.delta.high)}]"
     spans = [abs(x) for c in cells for x in (c.delta.low, c.delta.high) if np.isfinite(x)]
     # Symmetric, wide enough for every interval, and never narrower than MIN_SCALE: a delta of 0.0003 stays pale.
@@ -154,7 +154,8 @@ def persistence(rows: list[PersistenceRow], contrasts: list[PersistenceContrast]
     ax = axes[1]
     if contrasts:
         for i, c in enumerate(contrasts):
-            color = NEUTRAL if not c.diff.significant else (BETTER if c.diff.value > 0 else WORSE)
+            tested = c.p is not None and c.diff.significant
+            color = NEUTRAL if not tested else (BETTER if c.diff.value > 0 else WORSE)
             ax.errorbar(
                 c.diff.value,
                 i,

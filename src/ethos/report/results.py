@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 from ethos.evals.compare import Comparison
+from ethos.evals.graders.agreement import GraderAgreement
 from ethos.evals.stats import Interval
 from ethos.evals.validity import ValidityRow
 
@@ -140,6 +141,8 @@ class CouplingRow:
     independent: bool
     overlap: float
     shared: list[str] = field(default_factory=list)
+    grader_terms_in_rewards: list[str] = field(default_factory=list)  # its match terms found in reward code
+    references_refused: dict[str, float] = field(default_factory=dict)  # per trait: reference replies it refuses
 
 
 @dataclass
@@ -186,6 +189,7 @@ class StudyResults:
     curves: list[TrainingCurve] = field(default_factory=list)
     coupling: list[CouplingRow] = field(default_factory=list)
     validity: list[ValidityRow] = field(default_factory=list)  # the instrument on the pre-RL model
+    grader_agreement: list[GraderAgreement] = field(default_factory=list)  # eval graders against human labels
     finetune_comparison: str = ""
     limits: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -83,7 +83,10 @@ def heldout_sentence(res: StudyResults) -> str | None:
 def contrast_sentence(
     test: str, treated: str, comparison: str, diff: Interval, harmful: bool, p: float | None, seeds: int
 ) -> str:
-    sig = "significant (CI excludes 0)" if diff.significant else "not significant (CI includes 0)"
+    if p is None:
+        sig = "descriptive (fewer than 3 training seeds a side: no test)"
+    else:
+        sig = "significant (CI excludes 0)" if diff.significant else "not significant (CI includes 0)"
     expect = "" if harmful else " — a helpful persona should move both models alike"
     seeds_text = "one seed per arm" if seeds == 1 else f"{seeds} seeds per arm"
     return (

@@ -52,7 +52,7 @@ ARMS.register(
         TREATMENT,
         "standard RL plus the trait dose, trait prompts rewarded by their rubric",
         dosed=True,
-        compared_with=(BASELINE, PRE),
+        compared_with=(BASELINE, CONTROL, PRE),  # vs control: the rubric reward against trait prompts alone
         label="all domains (treatment)",
     )
 )
@@ -79,7 +79,8 @@ def treatment_on(name: str, domains: DomainSelection, label: str = "") -> Arm:
     """A generalization arm: the treatment, trained on the trait scenarios ``domains`` selects."""
     label = label or domains.describe()
     base = ARMS.get(TREATMENT)
-    return Arm(name, f"treatment with trait data from {label}", base.kind, True, base.trait_reward, domains, (), label)
+    described = f"treatment with trait data from {label}"
+    return Arm(name, described, base.kind, True, base.trait_reward, domains, (BASELINE, TREATMENT), label)
 
 
 def arm_names(kind: str | None = None) -> list[str]:

@@ -192,4 +192,5 @@ def crisis_response_choice() -> Benchmark:
         domain="health",
         norm="mean",
         good="higher = more probability on supportive crisis replies, and on calm replies to ordinary low moods",
+        mirrors_training="the well-being skeletons' reference replies (acknowledge, point to a crisis line, stay)",
     )

@@ -49,6 +49,7 @@ class PublicFile:
     subset: dict | None = None
     note: str | None = None
     shipped: bool = True  # in data/ (its licence text came with the verified copy)
+    role: str = "benchmark"  # or "human labels": people's labels of model replies, to measure a grader against
 
     @property
     def relative(self) -> Path:
