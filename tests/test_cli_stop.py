@@ -15,15 +15,19 @@ import pytest
 SMOKE = Path(__file__).resolve().parents[1] / "configs" / "smoke.yaml"
 
 
-def _workers() -> list[int]:
+def _workers(parent: int) -> list[int]:
+    """Stage workers whose parent is ``parent`` (other studies on the machine are not this test's)."""
     found = []
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             try:
                 cmd = (proc / "cmdline").read_bytes()
-            except OSError:
+                ppid = int(
+                    next(x for x in (proc / "status").read_text().splitlines() if x.startswith("PPid:")).split()[1]
+                )
+            except (OSError, StopIteration, ValueError):
                 continue
-            if b"ethos.experiments.worker" in cmd:
+            if b"ethos.experiments.worker" in cmd and ppid == parent:
                 found.append(int(proc.name))
     return found
 
@@ -35,14 +39,14 @@ def test_sigterm_stops_the_worker_and_says_how_to_resume(tmp_path):
     recipe.write_text(SMOKE.read_text().replace("isolate_stages: false", "isolate_stages: true"))
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    before = set(_workers())
     cmd = [str(Path(sys.executable).parent / "ethos"), "run", "--config", str(recipe), "--run-dir", str(tmp_path / "r")]
     parent = subprocess.Popen(cmd, env=os.environ | {"TMPDIR": str(tmp)}, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 240
-        while not set(_workers()) - before and time.monotonic() < deadline and parent.poll() is None:
+        while not _workers(parent.pid) and time.monotonic() < deadline and parent.poll() is None:
             time.sleep(0.2)
-        assert set(_workers()) - before, "no stage worker started"
+        workers = _workers(parent.pid)
+        assert workers, f"no stage worker started (ethos run exited {parent.poll()})"
         time.sleep(1.0)
         parent.send_signal(signal.SIGTERM)
         _, stderr = parent.communicate(timeout=60)
@@ -51,7 +55,7 @@ def test_sigterm_stops_the_worker_and_says_how_to_resume(tmp_path):
             parent.kill()
     assert parent.returncode == 128 + signal.SIGTERM, stderr
     time.sleep(0.5)
-    assert not set(_workers()) - before, "a stage worker outlived the parent"
+    assert not [w for w in workers if Path(f"/proc/{w}").exists()], "a stage worker outlived the parent"
     assert not list(tmp.glob("ethos-stage-*"))
     said = " ".join(stderr.split())
     assert "stopped by SIGTERM" in said and "run the same command again" in said and "Traceback" not in said
