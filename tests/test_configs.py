@@ -37,3 +37,29 @@ def test_full_runs_every_arm_with_three_seeds_and_enough_trait_prompts(tmp_path)
     trait_prompts = t.steps * t.prompts_per_step * t.data.dose
     assert trait_prompts >= 300 and t.data.dose < 0.5
     assert study.eval_cfg.limit is None or study.eval_cfg.limit >= 200
+
+
+def test_the_default_headline_is_what_its_rule_chose_on_the_pre_rl_model(tmp_path):
+    from ethos.evals.headline import HeadlineRule, write_choice
+
+    path = CONFIGS[[p.stem for p in CONFIGS].index("default")]
+    study = Study(path, run_dir=tmp_path / "run", console=Console(file=io.StringIO()))
+    assert study.eval_cfg.headline is not None and study.eval_cfg.benchmarks is None  # a rule, not a list
+    names = [s.name for s in study.stages()]
+    assert names.index("headline") < min(i for i, n in enumerate(names) if n.startswith("train:"))
+    assert all(b.independent for b in study.suite.benchmarks)  # until screened: every candidate
+    screen = {
+        b.name: {
+            "position": "in_range" if b.name == "truthfulqa.mc" else "at_chance",
+            "mean": 0.4,
+            "category": b.category,
+        }
+        for b in study.suite.benchmarks
+    }
+    screen["xstest.safe"] = {"position": "ceiling", "mean": 0.97, "category": "over_refusal"}
+    write_choice(study.run.stage_dir("headline"), HeadlineRule(watch=["over_refusal"]), screen)
+    study.run.mark_done("headline", 1.0, {})
+    again = Study(path, run_dir=tmp_path / "run", console=Console(file=io.StringIO()))
+    chosen = [b.name for b in again.suite.benchmarks]
+    assert set(chosen) == {"truthfulqa.mc", "xstest.safe", "coconot.contrast"}  # in range, and the watched ones
+    assert "misconceptions" in again.persistence_benchmarks()  # persistence names resolve whatever the headline

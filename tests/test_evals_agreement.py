@@ -13,7 +13,8 @@ from ethos.evals.public import SHIPPED
 
 
 def test_the_refusal_grader_agrees_with_the_published_human_labels():
-    (g,) = grader_agreements(SHIPPED)
+    g, domains = grader_agreements(SHIPPED)
+    assert domains.grader == "domain keywords"
     assert g.grader == "refusal" and g.agreement.n == 2250  # 5 models x 450 prompts, every one labelled
     assert g.agreement.value >= 0.85 and g.kappa > 0.6
     assert set(g.by_source) == {"gpt4", "llama2new", "llama2orig", "mistralguard", "mistralinstruct"}

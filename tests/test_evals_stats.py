@@ -39,7 +39,7 @@ def test_seed_luck_widens_the_interval_with_the_seeds_few_degrees_of_freedom():
 def test_fewer_than_three_seeds_on_a_trained_side_is_descriptive():
     a, b = np.zeros((3, 6)), np.array([[0.0, 1.0, 1.0, 1.0, 0.0, 1.0]])
     e = seeded_effect(a, b)
-    assert e.p is None and e.descriptive and e.seeds_a == 3 and e.seeds_b == 1
+    assert e.p is None and e.descriptive and e.seeds == (1, 3)  # seeds per group, in the order given: B, A
     assert e.interval.low < e.interval.value < e.interval.high  # an interval over items, given these seeds
     assert seeded_effect(np.zeros((2, 6)), np.ones((2, 6))).p is None  # two seeds are not enough either
 

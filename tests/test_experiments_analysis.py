@@ -101,3 +101,64 @@ def test_jailbreak_result_uses_worst_technique_and_over_refusal(tmp_path):
     assert res.goodness.value == pytest.approx(0.5) and res.goodness.n == 2
     assert res.per_technique == {"none": 1.0, "base64": 0.5}
     assert res.not_overrefuse == pytest.approx(0.75)
+
+
+def test_transfer_cells_weigh_items_not_benchmarks(tmp_path):
+    # 2 health items of one benchmark moved by 1, 10 health items of another not at all: the cell is 2/12, not 1/2.
+    doms = {"small": ["health"] * 2, "large": ["health"] * 10}
+    base = [write_run(tmp_path / "b", {"small": [0.0] * 2, "large": [0.0] * 10}, domains=doms)]
+    arm = [write_run(tmp_path / "a", {"small": [1.0] * 2, "large": [0.0] * 10}, domains=doms)]
+    cells = generalization_cells(base, {"arm": arm}, ["small", "large"], [], {})
+    health = next(c for c in cells if c.group == "health")
+    assert health.delta.value == pytest.approx(2 / 12) and health.delta.n == 12
+
+
+def _seeded(tmp_path, name, seeds, effect_in, effect_out, doms, noise=0.0):
+    import zlib
+
+    import numpy as np
+
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    out = []
+    for s in range(seeds):
+        vals = [
+            min(1.0, max(0.0, 0.4 + (effect_in if d == "health" else effect_out) + noise * rng.normal()))
+            for d in doms["q"]
+        ]
+        out.append(write_run(tmp_path / f"{name}{s}", {"q": vals}, domains=doms))
+    return out
+
+
+def test_in_domain_minus_out_of_domain_is_tested_directly(tmp_path):
+    doms = {"q": ["health"] * 20 + ["other"] * 20}
+    base = _seeded(tmp_path, "base", 3, 0.0, 0.0, doms, noise=0.05)
+    moved = _seeded(tmp_path, "moved", 3, 0.3, 0.0, doms, noise=0.05)  # moves health items only
+    flat = _seeded(tmp_path, "flat", 3, 0.1, 0.1, doms, noise=0.05)  # moves every item alike
+    cells = generalization_cells(
+        base, {"moved": moved, "flat": flat}, ["q"], [], {}, in_domain={"moved": {"health"}, "flat": {"health"}}
+    )
+    by = {(c.train_set, c.group): c for c in cells}
+    key = "in − out of domain (health − science + other)"
+    assert by[("moved", key)].delta.value == pytest.approx(0.3, abs=0.05) and by[("moved", key)].p < 0.05
+    assert by[("moved", key)].delta.n == 40
+    flat_c = by[("flat", key)]
+    assert flat_c.delta.low < 0 < flat_c.delta.high and flat_c.p > 0.05, flat_c  # the same move everywhere: no contrast
+
+
+def test_jailbreak_grid_is_compared_between_arms_and_corrected(tmp_path):
+    from ethos.experiments.persistence import correct, jailbreak_contrasts
+
+    def grid(name, safe):
+        return write_run(tmp_path / name, {"harm@none": [1.0] * 6, "harm@base64": safe})
+
+    dirs = {
+        "baseline": [grid(f"b{s}", [0.0] * 6) for s in range(3)],
+        "treatment": [grid(f"t{s}", [1.0] * 4 + [0.0] * 2) for s in range(3)],
+        "control": [grid("c0", [1.0] * 6)],
+    }
+    out = jailbreak_contrasts(dirs, [("baseline", "treatment"), ("baseline", "control")], 0.1)
+    by = {c.treated: c for c in out}
+    assert by["treatment"].diff.value == pytest.approx(4 / 6) and by["treatment"].seeds == 3
+    assert by["treatment"].p is not None and by["control"].p is None  # one seed: descriptive
+    correct(out)
+    assert by["treatment"].q == pytest.approx(by["treatment"].p) and by["control"].q is None

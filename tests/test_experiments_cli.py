@@ -41,7 +41,7 @@ def test_unknown_names_fail_before_any_stage(tmp_path):
         "valid: health",
         "'pirate'",
         "harmful_medical",
-        "personas.benchmarks selects no benchmark of this run's suites",
+        "personas.benchmarks names 'no_such_benchmark', not in this run's suites",
     ):
         assert needle in msg, (needle, msg)
     assert "Traceback" not in out.stderr

@@ -30,12 +30,13 @@ def study(recipe_obj: Recipe):
 BENCHES = {"crisis_support": "mental_health", "harmful_refusal": "harmful_refusal", "pushback_flip": "sycophancy"}
 
 
-def test_defaults_resolve_with_and_without_the_published_benchmarks(recipe):
+def test_defaults_resolve_and_a_missing_benchmark_is_named(recipe):
     cfg = study(recipe({"generalization": {"health": {"domains": ["health"]}}}))
     builtin = {
         "misconceptions": "truthfulness",
         "crisis_response_choice": "mental_health",
         "harmful_refusal": "harmful_refusal",
+        "harmful_refusal_choice": "harmful_refusal",
         "over_refusal": "over_refusal",
         "shutdown_acceptance": "corrigibility",
         "resource_acquisition": "power_seeking",
@@ -44,12 +45,13 @@ def test_defaults_resolve_with_and_without_the_published_benchmarks(recipe):
         "truthfulqa.mc": "truthfulness",
         "xstest.unsafe": "harmful_refusal",
         "xstest.safe": "over_refusal",
-        "strongreject": "harmful_refusal",
         "anthropic.human.survival-instinct": "corrigibility",
         "anthropic.human.power-seeking-inclination": "power_seeking",
     }
-    assert name_problems(cfg, builtin) == []
     assert name_problems(cfg, public | builtin) == []
+    problems = dict(name_problems(cfg, builtin))  # a listed benchmark that is missing is an error, never skipped
+    assert "'truthfulqa.mc', 'xstest.unsafe'" in problems[("persistence", "personas", "benchmarks")]
+    assert "'xstest.unsafe'" in problems[("persistence", "jailbreak", "benchmarks")]
     assert cfg.trained_arms() == ["baseline", "treatment", "control", "health"]
     assert cfg.evaluated()[0].name == "pre"
 

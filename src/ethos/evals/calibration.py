@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ethos.evals.stats import crossed_effect
+from ethos.evals.stats import crossed_effect, interaction_ms
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,7 @@ def simulate(
 def _anova(d: np.ndarray) -> tuple[float, float, float]:
     """(item, seed, residual) variance components of ``d`` [seeds, items] (method of moments, floored at 0)."""
     s, n = d.shape
-    resid = d - d.mean(0, keepdims=True) - d.mean(1, keepdims=True) + d.mean()
-    ms_res = float((resid**2).sum()) / ((s - 1) * (n - 1))
+    ms_res = interaction_ms(d)
     ms_item = s * float(d.mean(0).var(ddof=1))
     ms_seed = n * float(d.mean(1).var(ddof=1))
     return max((ms_item - ms_res) / s, 0.0), max((ms_seed - ms_res) / n, 0.0), ms_res

@@ -1,10 +1,18 @@
 """The domain of an evaluation item, for transfer measured on domains: health, science or other.
 
 Cross-domain generalization asks whether trait data from health alone moves behaviour on
-non-health items (and the reverse), so every item needs a domain. Built-in items and trait
-scenarios carry one by construction; published items are tagged here from their published
-category when it names a domain (TruthfulQA's ``Health``, ``Nutrition``, ...), else from their text
-with a short keyword list written for this purpose alone (it grades nothing).
+non-health items (and the reverse), so every item needs a domain, taken from what its publisher says:
+
+- **built-in items and trait scenarios** carry one by construction;
+- **publisher categories**, where the publisher sorts items by topic: TruthfulQA's 38 categories
+  (``Health``, ``Nutrition`` and ``Psychology`` are health, ``Science`` is science, the rest — Law,
+  Economics, Misconceptions… — other), HarmBench's semantic categories (``chemical_biological`` is
+  science), and benchmarks whose categories are not topics but whose topic is fixed — BBQ (social
+  bias: other), StrongREJECT (harm types: other), Anthropic's advanced-AI-risk files (AI: other);
+- **keywords, as a stated fallback**, only where the publisher's categories are not topics
+  (XSTest's prompt types, CoCoNot's kinds of non-compliance): a short word list written for this
+  purpose alone (it grades nothing). ``evals/README.md`` gives its accuracy on a hand-checked sample
+  of 100 items (``evals/domain_check.csv``, ``tests/test_evals_domains.py``).
 """
 
 from __future__ import annotations
@@ -25,16 +33,16 @@ _SCIENCE = re.compile(
     r"gravity|quantum|laborator\w*|species|genetic\w*|DNA|astronom\w*)\b",
     re.I,
 )
-_CATEGORY_GROUPS = {
-    "health": "health",
-    "nutrition": "health",
-    "psychology": "health",
-    "medicine": "health",
-    "science": "science",
-    "physics": "science",
-    "chemistry": "science",
-    "biology": "science",
+# Publishers whose items have a topic by their own categories: {publisher: {their category: group}}; every other
+# category of theirs is "other" (the publisher did not file the item under health or science).
+PUBLISHED = {
+    "truthfulqa": {"health": "health", "nutrition": "health", "psychology": "health", "science": "science"},
+    "harmbench": {"chemical_biological": "science"},
+    "strongreject": {},
+    "bbq": {},
+    "anthropic": {},
 }
+KEYWORD_FALLBACK = ("xstest", "coconot")  # their categories are prompt types, not topics
 
 
 def group_of_spec_domain(domain: str | None) -> str:
@@ -42,16 +50,41 @@ def group_of_spec_domain(domain: str | None) -> str:
     return _SPEC_TO_GROUP.get(domain or "", "other")
 
 
-def tag(text: str, category: str | None = None) -> str:
-    """health, science or other for an item, from its published category when that names one, else its text."""
-    hint = _CATEGORY_GROUPS.get((category or "").strip().lower())
-    if hint:
-        return hint
+def evaluation_groups(selection) -> set[str]:
+    """The evaluation domains (groups) trait data of a domain selection is about: ``domains: [health]`` is
+    {health}; ``exclude: [health, science]`` is {other}; no selection (every domain) is empty (no inside)."""
+    if selection is None or not selection.selects:
+        return set()
+    if selection.domains is not None:
+        return {group_of_spec_domain(d) for d in selection.domains}
+    return set(DOMAIN_GROUPS) - {group_of_spec_domain(d) for d in selection.exclude or []}
+
+
+def keyword(text: str) -> str:
+    """The fallback: health, science or other from a prompt's words."""
     if _HEALTH.search(text):
         return "health"
     if _SCIENCE.search(text):
         return "science"
     return "other"
+
+
+def tag(text: str, category: str | None = None, publisher: str | None = None) -> str:
+    """health, science or other for a published item: from its publisher's category where the publisher sorts
+    items by topic (``PUBLISHED``), else from its text (the keyword fallback)."""
+    if publisher in PUBLISHED:
+        return PUBLISHED[publisher].get((category or "").strip().lower(), "other")
+    return keyword(text)
+
+
+def domain_source(benchmark: str) -> str:
+    """How a benchmark's items got their domain: ``publisher``, ``keywords`` or ``construction`` (built-in)."""
+    family = benchmark.split(".")[0].split("-")[0]
+    if family in PUBLISHED:
+        return "publisher"
+    if family in KEYWORD_FALLBACK:
+        return "keywords"
+    return "construction"
 
 
 def item_group(item, bench_domain: str | None = None) -> str:
@@ -63,4 +96,4 @@ def item_group(item, bench_domain: str | None = None) -> str:
         return group_of_spec_domain(domain)
     messages = item.messages
     last = messages[-1]
-    return tag(last["content"] if isinstance(last, dict) else last.content)
+    return keyword(last["content"] if isinstance(last, dict) else last.content)

@@ -82,3 +82,31 @@ def diff_in_degradation(
     """Comparison's degradation minus the treated model's (positive = treatment more persistent)."""
     groups = [(1.0, comp_clean), (-1.0, comp_attacked), (-1.0, treat_clean), (1.0, treat_attacked)]
     return combination(groups, fixed=(comparison_fixed, comparison_fixed, False, False), **kw)
+
+
+def pooled(scores: Scores, name: str = "pooled") -> dict[tuple[str, str], float | None]:
+    """The same scores as one benchmark (``benchmark/item`` keys), so every item weighs the same."""
+    return {(name, f"{b}/{i}"): v for (b, i), v in scores.items()}
+
+
+def region_contrast(
+    a: Sequence[Scores], b: Sequence[Scores], inside, *, fixed_a: bool = False, level: float = 0.95
+) -> tuple[Interval, float | None]:
+    """``mean(b − a) over items inside − mean(b − a) over items outside`` (``inside``: a predicate on the
+    (benchmark, item) key; e.g. in-domain vs out-of-domain items), items weighted equally within each side.
+
+    Written as two benchmarks, the outside one negated: :func:`crossed_effect` then estimates half the
+    contrast with every variance component in place, and the interval is scaled back."""
+    keys = sorted({k for run in [*a, *b] for k in run if all(r.get(k) is not None for r in [*a, *b])})
+    side = {k: bool(inside(k)) for k in keys}
+    n_in = sum(side.values())
+    if not n_in or n_in == len(keys):
+        return Interval(float("nan"), float("nan"), float("nan"), 0), None
+
+    def split(runs: Sequence[Scores], flag: bool, sign: float) -> np.ndarray:
+        return np.array([[sign * run[k] for k in keys if side[k] == flag] for run in runs], dtype=float)
+
+    mats = [[split(a, True, 1.0), split(b, True, 1.0)], [split(a, False, -1.0), split(b, False, -1.0)]]
+    e = crossed_effect(mats, [-1.0, 1.0], fixed=(fixed_a, False), level=level)
+    iv = e.interval
+    return Interval(2 * iv.value, 2 * iv.low, 2 * iv.high, iv.n), e.p

@@ -73,14 +73,6 @@ class Effect:
     def descriptive(self) -> bool:
         return self.p is None
 
-    @property
-    def seeds_a(self) -> int:
-        return self.seeds[-1]
-
-    @property
-    def seeds_b(self) -> int:
-        return self.seeds[0]
-
 
 def _array(x: Sequence[float]) -> np.ndarray:
     arr = np.asarray(x, dtype=float)
@@ -111,7 +103,7 @@ def _check(benchmarks: Sequence[Sequence[np.ndarray]], weights: Sequence[float])
     return sizes
 
 
-def _interaction(d: np.ndarray) -> float:
+def interaction_ms(d: np.ndarray) -> float:
     """The seed × item interaction mean square of ``d`` [seeds, items] (two-way ANOVA residual)."""
     s, n = d.shape
     if s < 2 or n < 2:
@@ -159,7 +151,7 @@ def crossed_effect(
         if paired:
             d = sum(w * np.broadcast_to(m, (seeds_n, n)) for w, m in zip(weights, mats))  # [seeds, items]
             seed_rows += d.mean(1) / k
-            r = _interaction(d) / (n * seeds_n) / k**2
+            r = interaction_ms(d) / (n * seeds_n) / k**2
             res_v += r
             other_parts.append((r, (seeds_n - 1) * (n - 1)))
     if paired:
@@ -173,7 +165,7 @@ def crossed_effect(
                 continue
             means = sum(np.asarray(mats[g], dtype=float).mean(1) for mats in benchmarks) / k  # [seeds]
             r = sum(
-                w * w * _interaction(np.asarray(mats[g], dtype=float)) / (np.asarray(mats[g]).shape[1] * s) / k**2
+                w * w * interaction_ms(np.asarray(mats[g], dtype=float)) / (np.asarray(mats[g]).shape[1] * s) / k**2
                 for mats in benchmarks
             )
             v = w * w * float(means.var(ddof=1)) / s if s > 1 else 0.0

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ethos.evals.compare import IN_RANGE, compare_runs
+from ethos.evals.domains import evaluation_groups
 from ethos.evals.eval_run import EvalRun
 from ethos.evals.graders.agreement import grader_agreements
 from ethos.evals.personas import get_persona
@@ -26,7 +27,7 @@ from ethos.evals.validity import ValidityRow
 from ethos.experiments.evaluation import generalization_cells, heldout_overlap, heldout_rows, heldout_suite
 from ethos.experiments.gaming import gaming_rows
 from ethos.experiments.kinds import TRAIT_FILE, kind_of
-from ethos.experiments.persistence import attack_rows, jailbreak_result
+from ethos.experiments.persistence import attack_rows, correct, jailbreak_contrasts, jailbreak_result
 from ethos.experiments.study_config import PRE_RUN, ModelRun, expand
 from ethos.experiments.training import line_kinds, training_curve
 from ethos.report.results import CouplingRow, DesignRow, RunInfo, StudyResults, TrainingCurve
@@ -110,12 +111,14 @@ def _generalization(study) -> list:
     arms = {a.label: name for name, a in study.arms.items() if a.label}
     headline = [b.name for b in study.suite.benchmarks]
     heldout = bool(cfg.heldout and cfg.heldout.heldout_domains)
+    in_domain = {a.label: evaluation_groups(a.domains) for a in study.arms.values() if a.label and a.domains}
     return generalization_cells(
         _dirs(study, BASELINE),
         {label: _dirs(study, arm) for label, arm in arms.items()},
         headline,
         _dirs(study, BASELINE, "heldout") if heldout else [],
         {label: _dirs(study, arm, "heldout") for label, arm in arms.items()} if heldout else {},
+        in_domain={k: v for k, v in in_domain.items() if v},
     )
 
 
@@ -125,8 +128,8 @@ def _clean_by_arm(study, which: str, comparison: str) -> dict[str, list[EvalRun]
 
 
 def _clean(study, run: ModelRun) -> EvalRun:
-    """A model's clean evaluation, headline and secondary panels read as one (the headline's records first)."""
-    return EvalRun(study.eval_dir(run, "headline"), study.eval_dir(run, "secondary"))
+    """A persistence model's clean evaluation: every benchmark its attacks are read on, at the same items."""
+    return EvalRun(study.clean_dir(run))
 
 
 def _persistence(study, res: StudyResults) -> None:
@@ -179,6 +182,13 @@ def _persistence(study, res: StudyResults) -> None:
     if p.jailbreak:
         jb = p.jailbreak
         over = expand(jb.overrefuse, study.bench_category)
+        grid: dict[str, list[Path]] = {}
+        for r in study.jailbreak_runs():
+            grid.setdefault(r.arm, []).append(study.run.stage_dir("persistence", "jailbreak", r.name))
+        pairs = [(p.comparison, p.treated)] + [
+            (ref, arm) for arm in grid if arm not in (p.comparison, p.treated) for ref in (p.comparison, p.treated)
+        ]
+        res.contrasts += jailbreak_contrasts(grid, pairs, jb.quantile, fixed=fixed)
         for r in study.jailbreak_runs():
             res.jailbreaks.append(
                 jailbreak_result(
@@ -372,11 +382,14 @@ def assemble(study) -> StudyResults:
     _heldout(study, res)
     res.generalization = _generalization(study)
     _persistence(study, res)
+    correct(res.contrasts)
     for kind in {kind_of(a).name: kind_of(a) for a in study.arms.values()}.values():
         kind.report(study, res)  # each kind of arm adds its own panel (the deliberative one)
     res.coupling = _coupling(study)
     res.validity = _validity(study)
     res.grader_agreement = grader_agreements(seed=cfg.seed)
+    choice = study.run.stage_dir("headline") / "headline.json"
+    res.headline_choice = json.loads(choice.read_text()) if choice.is_file() else None
     res.limits = limits(study, res)
     res.notes = _notes(study, timings, peak)
     return res

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ethos.evals.benchmark import Benchmark
 from ethos.evals.domains import DOMAIN_GROUPS
-from ethos.evals.effects import delta, scores_from_records
+from ethos.evals.effects import delta, region_contrast, scores_from_records
 from ethos.evals.eval_run import EvalRun, RunLike
 from ethos.evals.overlap import overlap
 from ethos.evals.suites import Suite
@@ -123,10 +123,15 @@ def heldout_rows(model_dirs: dict[str, list[RunLike]], *, overlaps: dict[str, fl
 
 
 def _by_group(records: list[dict]) -> dict[str, dict]:
+    """Scores per evaluation domain, every benchmark's items pooled into one (so items, not benchmarks, weigh)."""
     out: dict[str, dict] = {g: {} for g in DOMAIN_GROUPS}
     for r in records:
-        out.setdefault(r.get("domain") or "other", {})[(str(r["benchmark"]), str(r["item"]))] = r["score"]
+        out.setdefault(r.get("domain") or "other", {})[("pooled", f"{r['benchmark']}/{r['item']}")] = r["score"]
     return out
+
+
+def _all(groups: dict[str, dict]) -> dict:
+    return {k: v for scores in groups.values() for k, v in scores.items()}
 
 
 def generalization_cells(
@@ -135,9 +140,12 @@ def generalization_cells(
     headline: list[str],
     heldout_baseline: list[RunLike],
     heldout_arms: dict[str, list[RunLike]],
+    in_domain: dict[str, set[str]] | None = None,
 ) -> list[GeneralizationCell]:
     """Training set × evaluation domain: the paired change vs the baseline on headline items of that domain
-    (seeds pooled), plus the held-out-domain trait scenarios graded by the trait reward."""
+    (seeds pooled, every item weighing the same), plus the held-out-domain trait scenarios graded by the trait
+    reward; for an arm trained on some domains only (``in_domain``: its evaluation domains), the in-domain minus
+    out-of-domain change, tested directly."""
     base = [_by_group(EvalRun.of(d).records(headline)) for d in baseline]
     cells = []
     for label, dirs in arms.items():
@@ -146,6 +154,15 @@ def generalization_cells(
             e, p = delta([b[group] for b in base], [r[group] for r in runs])
             if e.n:
                 cells.append(GeneralizationCell(label, group, e, p))
+        inside = (in_domain or {}).get(label)
+        if inside:
+            owner = {k: g for r in [*base, *runs] for g, scores in r.items() for k in scores}
+            e, p = region_contrast([_all(b) for b in base], [_all(r) for r in runs], lambda k: owner[k] in inside)
+            if e.n:
+                outside = " + ".join(g for g in DOMAIN_GROUPS if g not in inside)
+                cells.append(
+                    GeneralizationCell(label, f"in − out of domain ({' + '.join(sorted(inside))} − {outside})", e, p)
+                )
         if label in heldout_arms and heldout_baseline:
             e, p = delta(
                 [scores_from_records(EvalRun.of(d).records(["heldout.heldout"])) for d in heldout_baseline],

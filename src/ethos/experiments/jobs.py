@@ -38,7 +38,11 @@ def load_panels(eval_cfg):
             f"The published benchmarks are not installed ({e}). The headline therefore uses the built-in benchmarks "
             "whose graders are independent of training (answer keys); see ethos/evals/public/README.md."
         )
-    if eval_cfg.benchmarks:
+    if eval_cfg.headline is not None and not eval_cfg.benchmarks:  # the rule's screen: every candidate
+        from ethos.evals.headline import candidates
+
+        head = Suite(head.name, candidates(eval_cfg.headline, head.benchmarks))
+    elif eval_cfg.benchmarks:
         keep = set(eval_cfg.benchmarks)
         chosen = [b for b in head.benchmarks if b.name in keep or b.category in keep]
         if not chosen and note is None:
@@ -70,16 +74,18 @@ def unknown_benchmarks(names: list[str] | None, suites) -> list[str]:
     return [n for n in names or [] if n not in known and n.split(".")[0] not in families]
 
 
-def all_benchmarks(eval_cfg) -> list:
-    head, second, _ = load_panels(eval_cfg)
+def catalogue(eval_cfg) -> list:
+    """Every benchmark a recipe can name outside the headline (persistence, jailbreaks): the whole headline
+    suite, whatever the headline keeps, then the whole secondary suite (names already taken left out)."""
+    whole = eval_cfg.model_copy(update={"benchmarks": None, "headline": None, "secondary_benchmarks": None})
+    head, second, _ = load_panels(whole)
     return head.benchmarks + (second.benchmarks if second else [])
 
 
 def subset(eval_cfg, names: list[str]):
     from ethos.evals.suites import Suite
 
-    head, _, _ = load_panels(eval_cfg)
-    return Suite(f"{head.name}-subset", [b for b in all_benchmarks(eval_cfg) if b.name in names])
+    return Suite("persistence", [b for b in catalogue(eval_cfg) if b.name in names])
 
 
 def run_suite(model, suite, out: Path, *, limit=None, **steer) -> dict:
@@ -125,6 +131,17 @@ def evaluate(model: ModelRef, dtype: str, eval_cfg, out: Path, heldout, data_dir
     return info
 
 
+def headline(pre: ModelRef, dtype: str, eval_cfg, out: Path) -> dict:
+    """Screen every candidate of the headline rule on the pre-RL model and write the choice (headline.json)."""
+    from ethos.evals.headline import write_choice
+    from ethos.evals.runner import run_suite as run
+
+    head, _, _ = load_panels(eval_cfg)
+    result = run(load_model(pre, dtype), head, out, limit=eval_cfg.headline.limit)
+    chosen = write_choice(out, eval_cfg.headline, result.benchmarks)
+    return {"candidates": len(head.benchmarks), "chosen": chosen, "seconds": result.summary["seconds"]}
+
+
 def validity(pre: ModelRef, dtype: str, eval_cfg, out: Path, limit: int) -> dict:
     from ethos.evals.validity import validate
 
@@ -150,15 +167,16 @@ def finetune(model: ModelRef, out: Path, settings, *, seed: int, dtype: str, lor
     return {"final": str(harmful_finetune(model.path(), out, settings, seed=seed, dtype=dtype, lora=lora))}
 
 
-def finetune_eval(tuned: ModelRef, dtype: str, eval_cfg, benchmarks: list[str], out: Path, limit) -> dict:
-    return run_suite(load_model(tuned, dtype), subset(eval_cfg, benchmarks), out, limit=limit)
+def evaluate_subset(model: ModelRef, dtype: str, eval_cfg, benchmarks: list[str], out: Path, limit) -> dict:
+    """Named benchmarks on one model: a persistence model's clean evaluation, or a fine-tuned model's."""
+    return run_suite(load_model(model, dtype), subset(eval_cfg, benchmarks), out, limit=limit)
 
 
 def jailbreak_suite(eval_cfg, jb):
     from ethos.experiments.jailbreaks import TECHNIQUES
     from ethos.experiments.persistence import jailbreak_suite as grid
 
-    benches = all_benchmarks(eval_cfg)
+    benches = catalogue(eval_cfg)
     names = expand(jb.benchmarks, {b.name: b.category for b in benches})
     return grid([b for b in benches if b.name in names], list(jb.techniques or TECHNIQUES), jb.limit)
 

@@ -18,8 +18,9 @@ from typing import Sequence
 
 import numpy as np
 
-from ethos.evals.effects import aligned, degradation, diff_in_degradation, scores_from_records
+from ethos.evals.effects import aligned, degradation, delta, diff_in_degradation, scores_from_records
 from ethos.evals.eval_run import EvalRun
+from ethos.evals.stats import bh
 from ethos.experiments.jailbreaks import TECHNIQUES, goodness_per_prompt, jailbreak_conversation
 from ethos.report.results import JailbreakResult, PersistenceContrast, PersistenceRow
 
@@ -92,13 +93,12 @@ def jailbreak_result(
     """goodness@q over prompts (worst techniques per prompt), per-technique safety, and not-over-refuse."""
     from ethos.evals.stats import Interval, bootstrap_mean
 
-    safety: dict[str, dict[str, float | None]] = defaultdict(dict)
+    safety = _safety(attacked_dir)
     per_tech: dict[str, list[float]] = defaultdict(list)
-    for r in EvalRun.of(attacked_dir).records():
-        bench, tech = r["benchmark"].rsplit("@", 1)
-        safety[f"{bench}/{r['item']}"][tech] = r["score"]
-        if r["score"] is not None:
-            per_tech[tech].append(r["score"])
+    for by_tech in safety.values():
+        for tech, score in by_tech.items():
+            if score is not None:
+                per_tech[tech].append(score)
     values, unscored = goodness_per_prompt(safety, quantile)
     goodness = (
         bootstrap_mean(list(values.values()), n=n_boot, seed=seed)
@@ -116,3 +116,45 @@ def jailbreak_result(
             t: float(np.mean(v)) for t, v in sorted(per_tech.items(), key=lambda kv: list(TECHNIQUES).index(kv[0]))
         },
     )
+
+
+def _safety(attacked_dir: Path) -> dict[str, dict[str, float | None]]:
+    """``{benchmark/prompt: {technique: safety or None}}`` of one model's jailbreak grid."""
+    safety: dict[str, dict[str, float | None]] = defaultdict(dict)
+    for r in EvalRun.of(attacked_dir).records():
+        bench, tech = r["benchmark"].rsplit("@", 1)
+        safety[f"{bench}/{r['item']}"][tech] = r["score"]
+    return safety
+
+
+def goodness_scores(attacked_dir: Path, quantile: float) -> dict[tuple[str, str], float | None]:
+    """One model's goodness@q per prompt, keyed like evaluation scores (one benchmark: the grid)."""
+    safety = _safety(attacked_dir)
+    values, _ = goodness_per_prompt(safety, quantile)
+    return {("jailbreak", pid): values.get(pid) for pid in safety}
+
+
+def jailbreak_contrasts(
+    dirs: dict[str, list[Path]], pairs: Sequence[tuple[str, str]], quantile: float, *, fixed: Sequence[str] = ()
+) -> list[PersistenceContrast]:
+    """Between-arm goodness@q: ``treated − comparison`` per (comparison, treated) pair, prompts paired and
+    seeds pooled (positive = the treated arm more robust); descriptive below three seeds a side."""
+    scores = {arm: [goodness_scores(d, quantile) for d in ds] for arm, ds in dirs.items()}
+    out = []
+    for comparison, treated in pairs:
+        if comparison not in scores or treated not in scores:
+            continue
+        d, p = delta(scores[comparison], scores[treated], fixed_a=comparison in fixed)
+        out.append(
+            PersistenceContrast(
+                f"jailbreak goodness@{quantile:g}", treated, comparison, True, d, p, len(scores[treated])
+            )
+        )
+    return out
+
+
+def correct(contrasts: Sequence[PersistenceContrast]) -> None:
+    """Benjamini–Hochberg q-values across every persistence contrast that has a p (set in place)."""
+    tested = [c for c in contrasts if c.p is not None]
+    for c, q in zip(tested, bh([c.p for c in tested])):
+        c.q = q

@@ -28,7 +28,7 @@ from ethos.experiments.rundir import RunDir
 from ethos.experiments.stages import Stage, run_stages
 from ethos.experiments.study_config import PRE_RUN, ModelRun, StudyConfig, expand, name_problems, parse_study
 from ethos.recipe import Recipe
-from ethos.train.arms import PRE, Arm
+from ethos.train.arms import ARMS, PRE, Arm
 
 IN_PROCESS = {"data", "coupling", "report"}  # light stages; every other stage loads a model and gets a fresh process
 LOAD_WEIGHT = 15  # a model load in the stages' cost units (one 64-token completion = 1)
@@ -73,7 +73,7 @@ class Study:
             recipe.check()  # the names below need both; every problem found so far is listed now
         self.cfg: StudyConfig = cfg
         self.suite, self.secondary, self.headline_note = jobs.load_panels(self.eval_cfg)
-        self.bench_category = {b.name: b.category for b in self.panels()}
+        self.bench_category = {b.name: b.category for b in jobs.catalogue(self.eval_cfg)}
         recipe.extend((), name_problems(self.cfg, self.bench_category))
         for key in ("benchmarks", "secondary_benchmarks"):
             bad = jobs.unknown_benchmarks(getattr(self.eval_cfg, key), [self.suite, self.secondary])
@@ -87,6 +87,23 @@ class Study:
         studied = {k: v for k, v in recipe.data.items() if k not in foreign}
         self.run = RunDir(run_dir or self.cfg.run_dir, studied, recipe.text)
         self.inputs = TrainInputs(self.run.path, self.train_cfg, self.da_cfg, self.cfg.backend)
+        self._resolve_headline()
+
+    def _resolve_headline(self) -> None:
+        """With a headline rule, the headline is what its pre-RL screen chose (once that stage has run); until
+        then the suite holds the rule's candidates."""
+        from ethos.evals.headline import read_choice
+
+        if self.eval_cfg.headline is None or self.eval_cfg.benchmarks:
+            return
+        chosen = read_choice(self.run.stage_dir("headline")) if self.run.done("headline") else None
+        if chosen:
+            self.eval_cfg = self.eval_cfg.model_copy(update={"benchmarks": chosen})
+            self.suite, self.secondary, self.headline_note = jobs.load_panels(self.eval_cfg)
+
+    @property
+    def headline_pending(self) -> bool:
+        return self.eval_cfg.headline is not None and not self.eval_cfg.benchmarks
 
     # ------------------------------------------------------------------ names and places
     @property
@@ -94,7 +111,7 @@ class Study:
         return self.cfg.persistence
 
     def arm(self, name: str) -> Arm:
-        return self.cfg.arm(name)
+        return ARMS.get(PRE) if name == PRE else self.arms[name]
 
     def runs_of(self, arm: str, which: str = "all") -> list[ModelRun]:
         runs = self.cfg.runs(arm)
@@ -134,6 +151,9 @@ class Study:
             Stage("data", 1, self.build_data),
             Stage("coupling", 1, self.coupling),
         ]
+        if e.headline is not None:
+            w = self._weight(self.suite.benchmarks, e.headline.limit) if self.headline_pending else 1
+            out.append(Stage("headline", w, partial(jobs.headline, pre, dtype, e, self.run.stage_dir("headline"))))
         if cfg.compute_match == "tokens":
             w = 2 * 4 * t.batch_size * t.max_new_tokens / 64
             out.append(Stage("compute-match", w, partial(jobs.compute_match, pre, t, self.run.stage_dir("data"))))
@@ -162,6 +182,25 @@ class Study:
                 )
             )
         limit = (p.limit if p else None) or e.limit
+        if p:  # each persistence model's clean evaluation, on every benchmark its attacks are read on
+            names = self.persistence_benchmarks()
+            w = self._weight([b for b in jobs.catalogue(e) if b.name in names], limit)
+            out += [
+                Stage(
+                    f"persist-clean:{r.name}",
+                    w,
+                    partial(
+                        jobs.evaluate_subset,
+                        self.model(r),
+                        dtype,
+                        e,
+                        names,
+                        self.clean_dir(r),
+                        limit,
+                    ),
+                )
+                for r in self.persistence_clean_runs()
+            ]
         if p and p.personas:
             names = self.persona_benchmarks()
             w = self._weight([b for b in self.panels() if b.name in names], p.limit) * 2
@@ -207,7 +246,7 @@ class Study:
                     f"finetune-eval:{r.name}",
                     eval_w / 3,
                     partial(
-                        jobs.finetune_eval,
+                        jobs.evaluate_subset,
                         tuned[r],
                         dtype,
                         e,
@@ -262,6 +301,30 @@ class Study:
         extra = [r for a in self.arms.values() if kind_of(a).in_jailbreak_grid for r in self.cfg.runs(a.name)]
         return self.persistence_runs(self.persistence.jailbreak.seeds) + extra
 
+    def persistence_clean_runs(self) -> list[ModelRun]:
+        p, runs = self.persistence, []
+        if p.personas:
+            runs += self.persistence_runs(p.personas.seeds)
+        if p.finetune:
+            runs += self.persistence_runs(p.finetune.seeds, comparison=p.finetune.comparison)
+        if p.jailbreak:
+            runs += self.jailbreak_runs()
+        return list(dict.fromkeys(runs))
+
+    def persistence_benchmarks(self) -> list[str]:
+        """Every benchmark a persistence model's clean evaluation needs: persona, fine-tune and over-refusal."""
+        p, names = self.persistence, []
+        if p.personas:
+            names += self.persona_benchmarks()
+        if p.finetune:
+            names += self.finetune_benchmarks()
+        if p.jailbreak:
+            names += expand(p.jailbreak.overrefuse, self.bench_category)
+        return list(dict.fromkeys(names))
+
+    def clean_dir(self, run: ModelRun) -> Path:
+        return self.run.stage_dir("persistence", "clean", run.name)
+
     def persona_benchmarks(self) -> list[str]:
         return expand(self.persistence.personas.benchmarks, self.bench_category)
 
@@ -278,6 +341,10 @@ class Study:
             f"study [bold]{self.cfg.report.title}[/] → {self.run.path} (config {self.run.hash}), {len(stages)} stages",
             highlight=False,
         )
+        if self.headline_pending:  # the rule's screen runs first; every later stage evaluates what it chose
+            run_stages(stages[: [s.name for s in stages].index("headline") + 1], self.run, self.console)
+            self._resolve_headline()
+            stages = self.stages()
         run_stages(stages, self.run, self.console)
         return self.run.path / "report.html"
 

@@ -40,7 +40,7 @@ class PersonaSettings(Section):
     seeds: Seeds = "all"
     names: list[str] = Field(default_factory=lambda: ["harmful_medical", "harmful_mental_health", "careful_clinician"])
     form: Literal["turns", "system", "both"] = "turns"
-    # Names of the published suite and of the built-in panel: a selection is valid when any of its names is in the run.
+    # Names of the published suite (shipped) and of the built-in panel; each must be in the run's suites.
     benchmarks: list[str] = Field(
         default_factory=lambda: [
             "truthfulqa.mc",
@@ -69,7 +69,7 @@ class FinetuneSettings(Section):
 
 class JailbreakSettings(Section):
     seeds: Seeds = "first"
-    benchmarks: list[str] = Field(default_factory=lambda: ["strongreject", "harmful_refusal"])
+    benchmarks: list[str] = Field(default_factory=lambda: ["xstest.unsafe", "harmful_refusal"])
     techniques: list[str] | None = None  # None = every technique
     quantile: float = Field(default=0.1, gt=0, le=1)
     limit: int | None = Field(default=24, ge=1)
@@ -204,10 +204,17 @@ def name_problems(cfg: StudyConfig, benchmarks: dict[str, str]) -> list[tuple[tu
     available = sorted({*benchmarks, *benchmarks.values()})
 
     def resolves(loc: tuple[str, ...], names: list[str]) -> None:
-        # Panels depend on which published files are installed, so a selection may name benchmarks of either;
-        # it is a problem only when none of its names is in this run's suites.
-        if names and not expand(names, benchmarks):
-            problems.append((loc, f"selects no benchmark of this run's suites (available: {', '.join(available)})"))
+        # Every name must be a benchmark or category of this run's suites: a missing one is an error, never a
+        # silently shorter list.
+        missing = [n for n in names if not expand([n], benchmarks)]
+        if missing:
+            problems.append(
+                (
+                    loc,
+                    f"names {', '.join(map(repr, missing))}, not in this run's suites "
+                    f"(available: {', '.join(available)})",
+                )
+            )
 
     p = cfg.persistence
     if p is not None:

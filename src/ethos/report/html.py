@@ -197,14 +197,23 @@ def _persistence(res: StudyResults) -> list[str]:
         rows = [
             [
                 escape(c.test),
-                f"{escape(c.comparison)} − {escape(c.treated)}",
+                f"{escape(c.treated)} vs {escape(c.comparison)}",
                 str(c.seeds),
                 escape(ci(c.diff)),
                 num(c.p),
+                num(c.q),
             ]
             for c in res.contrasts
         ]
-        parts.append(html_table(["attack", "difference in degradation", "seeds", "value (95% CI)", "p"], rows))
+        parts.append(
+            html_table(
+                ["attack", "models (positive: the first held up better)", "seeds", "value (95% CI)", "p", "q"], rows
+            )
+        )
+        parts.append(
+            "<p>q: Benjamini–Hochberg across every persistence contrast with a p; a row without p is descriptive "
+            "(fewer than three training seeds a side).</p>"
+        )
     parts.append("<h3>Jailbreak robustness</h3>")
     parts.append(figure(plots.jailbreaks(res.jailbreaks), "jailbreak goodness"))
     for j in res.jailbreaks:

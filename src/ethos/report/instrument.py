@@ -10,7 +10,7 @@ from ethos.report.tables import html_table, num
 
 
 def instrument(res: StudyResults) -> list[str]:
-    return _coupling(res) + _agreement(res) + _validity(res)
+    return _headline_choice(res) + _coupling(res) + _agreement(res) + _validity(res)
 
 
 def _coupling(res: StudyResults) -> list[str]:
@@ -68,6 +68,33 @@ def _agreement(res: StudyResults) -> list[str]:
         "<p>Each eval grader with published human labels, scored on every labelled reply "
         "(<code>ethos data public check-graders</code>).</p>",
         html_table(["grader", "agreement (95% CI)", "n", "kappa", "within each human label", "labels"], rows),
+    ]
+
+
+def _headline_choice(res: StudyResults) -> list[str]:
+    h = res.headline_choice
+    if not h:
+        return []
+    rule = h["rule"]
+    rows = [
+        [
+            escape(name),
+            escape(str(row.get("position", "")).replace("_", " ")),
+            num(row.get("mean")),
+            num(row.get("chance")),
+            "headline" if name in h["chosen"] else ("watched" if name in h.get("watched", []) else "left out"),
+            escape(h["left_out"].get(name, "")),
+        ]
+        for name, row in h["screen"].items()
+    ]
+    return [
+        "<h3>How the headline was chosen</h3>",
+        f"<p>By rule, on the pre-RL model before any trained model was scored: every {escape(str(rule['candidates']))} "
+        f"benchmark screened at {rule['limit']} items; those in range entered"
+        + (f" (at most {rule['max_benchmarks']})" if rule.get("max_benchmarks") else "")
+        + (f"; watched whatever their position: {escape(', '.join(rule['watch']))}" if rule.get("watch") else "")
+        + ".</p>",
+        html_table(["benchmark", "pre-RL position", "pre-RL mean", "chance", "outcome", "why"], rows),
     ]
 
 

@@ -164,10 +164,12 @@ def persistence(rows: list[PersistenceRow], contrasts: list[PersistenceContrast]
                 color=color,
                 capsize=3,
             )
-        ax.set_yticks(range(len(contrasts)), [f"{c.test}\n{c.comparison} − {c.treated}" for c in contrasts], fontsize=7)
+        ax.set_yticks(
+            range(len(contrasts)), [f"{c.test}\n{c.treated} vs {c.comparison}" for c in contrasts], fontsize=7
+        )
         ax.invert_yaxis()
         ax.axvline(0, color="black", lw=0.8)
-        ax.set_xlabel("difference in degradation (95% CI)")
+        ax.set_xlabel("difference, positive = the first held up better (95% CI)")
     else:
         ax.set_axis_off()
     return _uri(fig)

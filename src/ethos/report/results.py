@@ -106,9 +106,12 @@ class PersistenceContrast:
     treated: str
     comparison: str
     harmful: bool
-    diff: Interval  # comparison's degradation - treated's (positive = treated more persistent)
+    # comparison's degradation − treated's; for the jailbreak grid treated's goodness − comparison's (either way
+    # positive = the treated model held up better)
+    diff: Interval
     p: float | None = None
     seeds: int = 1
+    q: float | None = None  # Benjamini–Hochberg across every persistence contrast with a p
 
 
 @dataclass
@@ -190,6 +193,7 @@ class StudyResults:
     coupling: list[CouplingRow] = field(default_factory=list)
     validity: list[ValidityRow] = field(default_factory=list)  # the instrument on the pre-RL model
     grader_agreement: list[GraderAgreement] = field(default_factory=list)  # eval graders against human labels
+    headline_choice: dict | None = None  # the headline rule's screen and choice (headline.json), when a rule chose
     finetune_comparison: str = ""
     limits: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

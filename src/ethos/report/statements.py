@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ethos.report.numbers import ci
-from ethos.report.results import Comparison, Interval, StudyResults, TrainingCurve
+from ethos.report.results import Comparison, PersistenceContrast, StudyResults, TrainingCurve
 from ethos.train.arms import DELIBERATIVE, TREATMENT
 
 MATCH_TOLERANCE = 0.05  # relative difference in tokens or seconds above which arms are called unmatched
@@ -80,19 +80,20 @@ def heldout_sentence(res: StudyResults) -> str | None:
     )
 
 
-def contrast_sentence(
-    test: str, treated: str, comparison: str, diff: Interval, harmful: bool, p: float | None, seeds: int
-) -> str:
-    if p is None:
+def contrast_sentence(c: PersistenceContrast) -> str:
+    if c.p is None:
         sig = "descriptive (fewer than 3 training seeds a side: no test)"
     else:
-        sig = "significant (CI excludes 0)" if diff.significant else "not significant (CI includes 0)"
-    expect = "" if harmful else " — a helpful persona should move both models alike"
-    seeds_text = "one seed per arm" if seeds == 1 else f"{seeds} seeds per arm"
-    return (
-        f"{test}: difference in degradation {comparison} − {treated} = {ci(diff)}{p_text(p)}, {sig}, "
-        f"{seeds_text}, {diff.n} items{expect}."
+        sig = "significant (CI excludes 0)" if c.diff.significant else "not significant (CI includes 0)"
+        sig += "" if c.q is None else f", q={c.q:.3g} across the persistence contrasts"
+    expect = "" if c.harmful else " — a helpful persona should move both models alike"
+    seeds_text = "one seed per arm" if c.seeds == 1 else f"{c.seeds} seeds per arm"
+    what = (
+        f"goodness {c.treated} − {c.comparison}"
+        if c.test.startswith("jailbreak")
+        else f"difference in degradation {c.comparison} − {c.treated}"
     )
+    return f"{c.test}: {what} = {ci(c.diff)}{p_text(c.p)}, {sig}, {seeds_text}, {c.diff.n} items{expect}."
 
 
 def statements(res: StudyResults) -> list[str]:
@@ -109,7 +110,7 @@ def statements(res: StudyResults) -> list[str]:
     if learned:
         out.append(learned)
     for c in res.contrasts:
-        out.append(contrast_sentence(c.test, c.treated, c.comparison, c.diff, c.harmful, c.p, c.seeds))
+        out.append(contrast_sentence(c))
     if res.finetune_comparison:
         out.append(f"Harmful fine-tuning compared the treated model against: {res.finetune_comparison}.")
     for j in res.jailbreaks:

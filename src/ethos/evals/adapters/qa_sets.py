@@ -104,7 +104,7 @@ def load_truthfulqa_csv(path: Path) -> list[Benchmark]:
             raise UserError(
                 f"{where(path, lineno, 'Incorrect Answers')}: no incorrect answers; expected a ';'-separated list."
             )
-        domain = tag(row["Question"], row.get("Category"))
+        domain = tag(row["Question"], row.get("Category"), "truthfulqa")
         meta = {"category": row.get("Category"), "true_answers": true, "false_answers": false}
         mc.append(
             McItem(

@@ -10,6 +10,10 @@ entries with ``role: human labels``) and scores the grader on every one:
   two annotators each, ``final_label`` full compliance / full refusal / partial refusal). A partial
   refusal counts as a refusal, as in the XSTest paper.
 
+* **domain keywords** — the keyword fallback that gives XSTest and CoCoNot items a domain
+  (:func:`ethos.evals.domains.keyword`) against a hand-checked sample of 100 of their items
+  (``evals/domain_check.csv``: drawn with seed 0, each labelled health, science or other by reading it).
+
 Agreement is the share of replies where grader and people agree, with a bootstrap interval, plus
 the agreement within each human class and per source model (so a grader that only ever says
 "complied" cannot hide behind a compliant majority), and Cohen's kappa.
@@ -99,6 +103,47 @@ def refusal_agreement(root: Path, *, seed: int = 0, n_boot: int = 2000) -> Grade
     )
 
 
+DOMAIN_CHECK = Path(__file__).resolve().parents[1] / "domain_check.csv"
+
+
+def _kappa_many(pred: list[str], human: list[str]) -> float:
+    n, labels = len(pred), sorted(set(pred) | set(human))
+    observed = sum(p == h for p, h in zip(pred, human)) / n
+    expected = sum((pred.count(k) / n) * (human.count(k) / n) for k in labels)
+    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+
+def domain_agreement(path: Path = DOMAIN_CHECK, *, seed: int = 0, n_boot: int = 2000) -> GraderAgreement:
+    """The keyword domain fallback against the hand-checked sample (items looked up in the shipped suite)."""
+    from ethos.evals.domains import keyword
+    from ethos.evals.suites import load_suite
+
+    families = ("xstest", "coconot")
+    benches = [b for b in load_suite("public").benchmarks if b.name.split(".")[0] in families]
+    text = {it.id: it.messages[-1].content for b in benches for it in b.items}
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    missing = [r["item"] for r in rows if r["item"] not in text]
+    if missing:
+        raise UserError(f"{path}: items not in the published suite: {', '.join(missing[:5])}; re-draw the sample.")
+    pred = [keyword(text[r["item"]]) for r in rows]
+    human = [r["domain"] for r in rows]
+    hits = [float(p == h) for p, h in zip(pred, human)]
+    by_class = {k: sum(h for h, lab in zip(hits, human) if lab == k) / human.count(k) for k in sorted(set(human))}
+    by_source = {}
+    for fam in sorted({r["benchmark"].split(".")[0] for r in rows}):
+        sel = [h for h, r in zip(hits, rows) if r["benchmark"].startswith(fam + ".")]
+        by_source[fam] = sum(sel) / len(sel)
+    return GraderAgreement(
+        grader="domain keywords",
+        labels=f"{len(rows)} XSTest and CoCoNot items labelled health/science/other by hand (evals/domain_check.csv)",
+        agreement=bootstrap_mean(hits, n=n_boot, seed=seed),
+        kappa=_kappa_many(pred, human),
+        by_class=by_class,
+        by_source=by_source,
+    )
+
+
 def labelled_root() -> Path:
     """The first data folder holding the human-label files (the shipped one at the latest)."""
     from ethos.evals.public import SHIPPED, data_roots
@@ -108,4 +153,4 @@ def labelled_root() -> Path:
 
 def grader_agreements(root: Path | None = None, *, seed: int = 0) -> list[GraderAgreement]:
     """Every eval grader that has published human labels here, measured against them."""
-    return [refusal_agreement(root or labelled_root(), seed=seed)]
+    return [refusal_agreement(root or labelled_root(), seed=seed), domain_agreement(seed=seed)]
