@@ -53,12 +53,23 @@ def test_pipeline_keeps_only_passing_samples_and_hides_the_policy_from_sft(tmp_p
 
         assert all(r["completion"].startswith(cfg.reasoning_start) for r in generated)
 
-        # one pass, one failure, one unscored: only the pass is kept; the judge never reads the given words
-        judge = ScriptedJudge([0.9, 0.1, None])
+        # Replies the filter must tell apart, whatever 16 tokens of a 135M model say: cited and answered (passes),
+        # answered without a citation, and cut off before the answer — each scored 0.9 by the judge.
+        for r, tail in zip(
+            generated,
+            [
+                f" {generated[0]['category'].replace('_', ' ')} in the policy.\nFinal answer: I'm sorry; call 988.",
+                " unclear.\nFinal answer: Sure.",
+                " one the policy",
+            ],
+        ):
+            r["completion"] = cfg.reasoning_start + tail
+        (tmp_path / "generated.jsonl").write_text("".join(json.dumps(r) + "\n" for r in generated))
+        judge = ScriptedJudge([0.9, 0.9, 0.9])
         kept = [json.loads(x) for x in filter_stage(cfg, tmp_path, judge=judge).read_text().splitlines()]
-        assert judge.read == [r["completion"][len(cfg.reasoning_start) :] for r in generated]
+        assert judge.read == [r["completion"] for r in generated]  # it reads the answer part itself
         summary = json.loads((tmp_path / "filter_summary.json").read_text())
-        assert (summary["samples"], summary["passed"], summary["unscored"]) == (3, 1, 1)
+        assert (summary["samples"], summary["passed"], summary["cited"], summary["answered"]) == (3, 1, 2, 2)
         assert [r["id"] for r in kept] == [generated[0]["id"]]
         sft_dir = sft_stage(cfg, tmp_path)
         assert (sft_dir / "config.json").exists() and not (tmp_path / "sft" / "skipped.json").exists()
@@ -71,7 +82,8 @@ def test_pipeline_keeps_only_passing_samples_and_hides_the_policy_from_sft(tmp_p
         final = rl_stage(cfg, tmp_path, progress=False)
         assert (final / "config.json").exists()
         run = json.loads((tmp_path / "rl" / "run.json").read_text())
-        assert run["graders"] == {"trait": "policy_rules"} and run["dose"] == 1.0
+        assert run["graders"] == {"standard": "rule", "trait": "policy_rules"}
+        assert 0 < run["dose"] < 1.0  # safety prompts mixed into the standard stream, not RL on them alone
 
         # nothing passes: nothing is kept (never the least bad), SFT is skipped and says why, RL still runs
         assert filter_stage(cfg, nothing, judge=ScriptedJudge([0.2, 0.1, 0.0])).read_text() == ""

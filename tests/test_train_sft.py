@@ -5,7 +5,7 @@ import torch
 
 from ethos.errors import UserError
 from ethos.recipe import load_section
-from ethos.train.deliberative import DeliberativeConfig, sft_target, split_reasoning
+from ethos.train.deliberative import DeliberativeConfig, sft_target
 from ethos.train.sft import encode_with_mask, read_conversations, sft_loss
 
 
@@ -65,13 +65,16 @@ def test_read_conversations_errors(tmp_path):
         read_conversations(p)
 
 
-def test_split_reasoning_and_sft_target():
-    r, a = split_reasoning(
+def test_reasoning_and_sft_target():
+    from ethos.grade import parse_reply
+
+    reply = parse_reply(
         "Reasoning: The self_harm policy says to offer support.\nFinal answer: I'm sorry you're hurting. You can call "
         "988."
     )
+    r, a = reply.reasoning, reply.answer
     assert r == "The self_harm policy says to offer support." and a.startswith("I'm sorry")
-    assert split_reasoning("Just an answer.") == ("", "Just an answer.")
+    assert parse_reply("Just an answer.").answer == "Just an answer."
     target = sft_target(r, a)
     from ethos.grade import final_answer
 

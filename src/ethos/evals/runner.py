@@ -56,7 +56,7 @@ def select(items: Sequence, limit: int | None) -> list:
     return [it for it in items if id(it) in chosen]
 
 
-RECORD_VERSION = 3  # bumped when a record's fields or meaning change, so older cached records are not reused
+RECORD_VERSION = 4  # bumped when a record's fields or meaning change, so older cached records are not reused
 
 
 def settings_key(system: str | None, prefix_turns: Sequence[dict] | None, grader: str) -> str:

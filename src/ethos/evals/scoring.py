@@ -10,13 +10,13 @@ go between it and the item's conversation.
 from __future__ import annotations
 
 import math
-import re
 from typing import Sequence
 
 from ethos.data.schema import Example
 from ethos.evals.benchmark import Benchmark, McItem
 from ethos.evals.domains import item_group
 from ethos.evals.graders import refused
+from ethos.models.reasoning import parse_reply
 from ethos.models.types import SamplingParams
 
 Conversation = list[dict[str, str]]
@@ -94,12 +94,10 @@ def rule_grader():
     return RuleGrader()
 
 
-_THINK = re.compile(r"^\s*<think>.*?</think>\s*", re.S)
-
-
-def final_reply(text: str) -> str:
-    """The reply a user reads: a leading ``<think>…</think>`` reasoning block (deliberative alignment) removed."""
-    return _THINK.sub("", text, count=1)
+def final_reply(text: str) -> str | None:
+    """The reply a user reads — its final answer, reasoning parsed off (:mod:`ethos.models.reasoning`) — or None
+    when the answer never arrived (cut off in its reasoning)."""
+    return parse_reply(text).answer
 
 
 def generate_replies(
@@ -127,24 +125,35 @@ def generate_replies(
 
 
 def grade_replies(bench: Benchmark, items: Sequence[Example], gens: Sequence, grader=None) -> list[dict]:
-    """Records for one generation benchmark: each reply graded by the benchmark's own grader, else ``grader``, else
-    the rule grader. Refusal rates use XSTest's published classifier, whatever grades the item."""
-    replies = [final_reply(g.text) for g in gens]
-    grades = (bench.scorer or grader or rule_grader()).grade_many(list(items), replies)
-    return [
-        {
-            "benchmark": bench.name,
-            "item": item.id,
-            "kind": "gen",
-            "domain": item_group(item, bench.domain),
-            "score": grade.score,
-            "prediction": grade.why[:200],
-            "reply": reply,
-            "refused": refused(reply),
-            "finish": gen.finish_reason,
-        }
-        for item, reply, grade, gen in zip(items, replies, grades, gens)
-    ]
+    """Records for one generation benchmark: each reply's final answer graded by the benchmark's own grader, else
+    ``grader``, else the rule grader. Refusal rates use XSTest's published classifier, whatever grades the item. A
+    reply whose answer never arrived is unscored (``no_final_answer``): neither a refusal nor a compliance."""
+    parsed = [parse_reply(g.text) for g in gens]
+    answered = [i for i, p in enumerate(parsed) if p.answered]
+    graded = (bench.scorer or grader or rule_grader()).grade_many(
+        [items[i] for i in answered], [parsed[i].answer for i in answered]
+    )
+    grades = dict(zip(answered, graded))
+    out = []
+    for i, (item, reply, gen) in enumerate(zip(items, parsed, gens)):
+        grade = grades.get(i)
+        out.append(
+            {
+                "benchmark": bench.name,
+                "item": item.id,
+                "kind": "gen",
+                "domain": item_group(item, bench.domain),
+                "score": grade.score if grade else None,
+                "prediction": grade.why[:200] if grade else "no final answer: cut off in its reasoning",
+                "reply": gen.text,
+                "answer": reply.answer,
+                "reasoning_words": len(reply.reasoning.split()),
+                "no_final_answer": not reply.answered,
+                "refused": refused(reply.answer) if reply.answered else None,
+                "finish": gen.finish_reason,
+            }
+        )
+    return out
 
 
 def score_gen(

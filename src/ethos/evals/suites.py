@@ -136,3 +136,15 @@ def suite_from_file(path: Path, data_dir=None, hub: bool = False) -> Suite:
         benches += public.benchmarks
         not_found = public.not_found
     return Suite(name=spec.name or path.stem, benchmarks=benches, not_found=not_found, limit=spec.limit)
+
+
+def with_reasoning_budget(suite: Suite, tokens: int) -> Suite:
+    """``suite`` with ``tokens`` more on every generation benchmark's budget (a model that reasons before it
+    answers); its fingerprints change with the budget, so cached replies of the plain budget are not reused."""
+    import dataclasses
+
+    benches = [
+        dataclasses.replace(b, max_new_tokens=b.max_new_tokens + tokens) if b.kind == "gen" else b
+        for b in suite.benchmarks
+    ]
+    return dataclasses.replace(suite, benchmarks=benches)

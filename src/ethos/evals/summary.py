@@ -3,7 +3,8 @@
 ``position`` answers "can this benchmark move for this model?": ``at_chance`` when the 95% CI of
 the mean good-option probability contains the chance level (multiple choice), ``floor`` / ``ceiling``
 when the mean score is within 0.05 of 0 / 1, else ``in_range``. Unscored items (``score`` None) are
-counted as ``n_unscored`` and left out of means, never turned into zeros.
+counted as ``n_unscored`` and left out of means, never turned into zeros; for generation, ``no_final_answer``
+is the share of replies cut off in their reasoning, and ``refusal_rate`` is over the replies that answered.
 """
 
 from __future__ import annotations
@@ -43,5 +44,7 @@ def summarize_benchmark(bench: Benchmark, records: list[dict], seed: int = 0) ->
     if bench.kind == "mc":
         row["accuracy"] = sum(r["correct"] for r in records) / len(records)
     else:
-        row["refusal_rate"] = sum(bool(r.get("refused")) for r in records) / len(records)
+        answered = [r for r in records if not r.get("no_final_answer")]
+        row["refusal_rate"] = sum(bool(r.get("refused")) for r in answered) / len(answered) if answered else None
+        row["no_final_answer"] = (len(records) - len(answered)) / len(records)
     return row

@@ -233,6 +233,8 @@ def _design(study, curves: list[TrainingCurve]) -> list:
             return float(np.mean(vals)) if vals else None
 
         dose = mine[0].dose if mine else (t.data.dose if spec.kind == "rl" else None)
+        others = [kind_of(spec).other_tokens(study.arm_dir(r)) for r in study.cfg.runs(arm)]
+        other = {k: float(np.mean([o.get(k, 0.0) for o in others])) for k in {k for o in others for k in o}}
         rows.append(
             DesignRow(
                 arm,
@@ -243,6 +245,7 @@ def _design(study, curves: list[TrainingCurve]) -> list:
                 skeletons,
                 mean("tokens"),
                 mean("seconds"),
+                other,
             )
         )
     return rows

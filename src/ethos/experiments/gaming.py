@@ -43,8 +43,8 @@ def blanket_rate(records: list[dict], examples: dict[str, Example]) -> tuple[flo
     for r in records:
         ex = examples.get(str(r["item"]))
         detectors = ruled_out(ex) if ex is not None else []
-        if detectors and r.get("reply") is not None:
-            hits.append(any(DETECTORS.get(d)(r["reply"]) for d in detectors))
+        if detectors and r.get("answer") is not None:  # a reply cut off before its answer shows no behaviour
+            hits.append(any(DETECTORS.get(d)(r["answer"]) for d in detectors))
     return (sum(hits) / len(hits) if hits else None), len(hits)
 
 
@@ -72,6 +72,6 @@ def gaming_rows(model_dirs: dict[str, list[Path]], examples: dict[str, Example])
         if not trait:
             continue
         rate, n = blanket_rate(contrast, examples)
-        replies = [r["reply"] for r in trait if r.get("reply")]
+        replies = [r["answer"] for r in trait if r.get("answer")]
         rows.append(GamingRow(model, len(dirs), rate, n, stock_share(replies), len(replies)))
     return rows

@@ -20,7 +20,9 @@ def load_model(ref: ModelRef, dtype: str):
     from ethos.models.local import LocalChatModel
 
     gc.collect()
-    return LocalChatModel.from_folder(ref.path(), dtype=dtype, name=ref.name)
+    model = LocalChatModel.from_folder(ref.path(), dtype=dtype, name=ref.name)
+    model.reasoning_tokens = ref.reasoning_tokens
+    return model
 
 
 def load_panels(eval_cfg):
@@ -89,9 +91,13 @@ def subset(eval_cfg, names: list[str]):
 
 
 def run_suite(model, suite, out: Path, *, limit=None, **steer) -> dict:
+    """One suite on a loaded model; a model that reasons first (``reasoning_tokens``) gets that many more tokens on
+    every generation benchmark, and only its final answer is graded."""
     from ethos.evals.runner import run_suite as run
+    from ethos.evals.suites import with_reasoning_budget
 
-    result = run(model, suite, out, limit=limit, **steer)
+    tokens = getattr(model, "reasoning_tokens", 0)
+    result = run(model, with_reasoning_budget(suite, tokens) if tokens else suite, out, limit=limit, **steer)
     return {"seconds": result.summary["seconds"], "model_hash": result.summary["model_hash"]}
 
 
@@ -137,7 +143,7 @@ def headline(pre: ModelRef, dtype: str, eval_cfg, out: Path) -> dict:
     from ethos.evals.runner import run_suite as run
 
     head, _, _ = load_panels(eval_cfg)
-    result = run(load_model(pre, dtype), head, out, limit=eval_cfg.headline.limit)
+    result = run(load_model(pre, dtype), head, out, limit=eval_cfg.headline.limit)  # the pre-RL model: no reasoning
     chosen = write_choice(out, eval_cfg.headline, result.benchmarks)
     return {"candidates": len(head.benchmarks), "chosen": chosen, "seconds": result.summary["seconds"]}
 

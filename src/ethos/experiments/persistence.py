@@ -105,7 +105,7 @@ def jailbreak_result(
         if values
         else Interval(float("nan"), float("nan"), float("nan"), 0)
     )
-    refused = [bool(r.get("refused")) for r in EvalRun.of(clean_dir).records(overrefuse) if "refused" in r]
+    refused = [bool(r["refused"]) for r in EvalRun.of(clean_dir).records(overrefuse) if r.get("refused") is not None]
     return JailbreakResult(
         model=model_name,
         goodness=goodness,

@@ -17,6 +17,7 @@ of what it needs (:mod:`ethos.experiments.jobs`, and each arm kind's stages in
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 from pathlib import Path
 
@@ -118,7 +119,10 @@ class Study:
         return runs[:1] if which == "first" else runs
 
     def model(self, run: ModelRun) -> ModelRef:
-        return kind_of(self.arm(run.arm)).model(run, self.run.path)
+        kind = kind_of(self.arm(run.arm))
+        ref = kind.model(run, self.run.path)
+        tokens = kind.reasoning_tokens(self.inputs)
+        return dataclasses.replace(ref, reasoning_tokens=tokens) if tokens else ref
 
     def model_path(self, run: ModelRun) -> Path:
         return self.model(run).path()

@@ -14,9 +14,10 @@ from ethos.grade.graded import GradedGrader
 from ethos.grade.helpfulness import GenericJudge, HelpfulnessGrader
 from ethos.grade.hybrid import HybridGrader
 from ethos.grade.judge import JudgeConfig, JudgeGrader
-from ethos.grade.judge_prompt import MalformedVerdict, final_answer, parse_verdicts
+from ethos.grade.judge_prompt import MalformedVerdict, parse_verdicts
 from ethos.grade.policy_judge import PolicyJudge
 from ethos.grade.policy_rules import PolicyRules
+from ethos.models.reasoning import Reply, final_answer, parse_reply
 from ethos.grade.rewards import Reward, RewardError, completion_text
 from ethos.grade.rule import RuleGrader
 from ethos.grade.types import DETECTORS, GRADERS, Grade, Grader, GraderKind, LineResult, detector, register_grader
@@ -44,6 +45,8 @@ __all__ = [
     "completion_text",
     "detector",
     "final_answer",
+    "parse_reply",
+    "Reply",
     "grader_by_name",
     "parse_verdicts",
     "register_grader",

@@ -26,8 +26,6 @@ FORMAT = (
     'Give one entry per rubric line; "verdict" is "pass" or "fail" (or a number from 0 to 1 for partial credit).'
 )
 _VERDICTS = {"pass": 1.0, "yes": 1.0, "true": 1.0, "met": 1.0, "fail": 0.0, "no": 0.0, "false": 0.0, "not met": 0.0}
-_REASONING = re.compile(r"<(think|thinking|reasoning|analysis)>.*?</\1>", re.S | re.I)
-_FINAL_MARK = re.compile(r"^\s*(?:\*\*)?(?:final answer|answer|response)(?:\*\*)?\s*:\s*", re.I | re.M)
 
 
 class MalformedVerdict(ValueError):
@@ -97,16 +95,3 @@ def parse_verdicts(text: str, n_lines: int) -> list[tuple[float, str]]:
             raise MalformedVerdict(f"no verdict for lines {missing}")
         return [found[i] for i in range(1, n_lines + 1)]
     raise MalformedVerdict("no JSON object with per-line verdicts in the judge's reply")
-
-
-def final_answer(completion: str) -> str:
-    """The part of a completion a policy judge may see: reasoning blocks and preambles removed.
-
-    Deliberative alignment hides the reasoning from the reward so that the model is not pushed
-    toward reasoning that looks good rather than is good. ``<think>``-style blocks are dropped, and
-    when the completion marks its answer ("Final answer:"), only what follows the last mark is kept.
-    """
-    text = _REASONING.sub("", completion)
-    text = re.sub(r"^.*</(?:think|thinking|reasoning|analysis)>", "", text, flags=re.S | re.I)
-    marks = list(_FINAL_MARK.finditer(text))
-    return (text[marks[-1].end() :] if marks else text).strip()

@@ -99,6 +99,7 @@ def _design(res: StudyResults) -> list[str]:
             num(d.prompts_per_seed.get("trait"), ".0f"),
             escape(d.skeletons or "—"),
             num(d.tokens_per_seed, ",.0f"),
+            escape(", ".join(f"{k} {v:,.0f}" for k, v in d.other_tokens_per_seed.items()) or "—"),
             num(d.seconds_per_seed, ",.0f"),
         ]
         for d in res.design
@@ -111,7 +112,8 @@ def _design(res: StudyResults) -> list[str]:
         "standard prompts / seed",
         "trait prompts / seed",
         "skeletons seen",
-        "tokens / seed",
+        "RL tokens / seed",
+        "other stages' tokens / seed",
         "seconds / seed",
     ]
     return ["<h2>Design</h2>", html_table(header, rows)]
@@ -231,10 +233,29 @@ def _deliberative(res: StudyResults) -> list[str]:
     models = list(dict.fromkeys(m for row in d.rows.values() for m in row))
     rows = [[escape(measure)] + [num(vals.get(m)) for m in models] for measure, vals in d.rows.items()]
     sft = "SFT was skipped: no sample passed the judge" if d.sft_skipped else "SFT trained on the samples that passed"
+    k = (
+        "one judgement each: the rule judge is deterministic"
+        if d.judge_k == 1
+        else f"minimum over {d.judge_k} judgements"
+    )
+    cats = [
+        [
+            escape(c),
+            str(v.get("samples", 0)),
+            str(v.get("answered", 0)),
+            str(v.get("cited", 0)),
+            str(v.get("passed", 0)),
+        ]
+        for c, v in d.by_category.items()
+    ]
     return [
         "<h2>Deliberative alignment</h2>",
-        f"<p>Judge <code>{escape(d.judge)}</code>: {d.passed} of {d.samples} policy-in-context samples passed "
-        f"(minimum over k judgements); {escape(sft)}. RL then used the policy-aware judge without the reasoning.</p>",
+        f"<p>Judge <code>{escape(d.judge)}</code>: {d.passed} of {d.samples} policy-in-context samples passed ({k}); "
+        "a sample passes only when its reasoning cites the policy, its final answer arrived and the judge finds that "
+        f"answer compliant. {escape(sft)}. RL then mixed the safety prompts into the standard stream at the "
+        "treatment's dose and steps, rewarded by the policy-aware judge on the final answer only. Below, every row "
+        "reads the final answer; a reply cut off in its reasoning counts under 'no final answer' only.</p>",
+        html_table(["policy category", "samples", "answered", "cited the policy", "passed"], cats) if cats else "",
         html_table(["measure", *models], rows),
     ]
 

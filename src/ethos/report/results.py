@@ -133,6 +133,8 @@ class DeliberativePanel:
     passed: int
     sft_skipped: bool
     rows: dict[str, dict[str, float | None]] = field(default_factory=dict)  # measure -> {model: value}
+    judge_k: int = 1  # judge samples per reply (1 for the deterministic rule judge)
+    by_category: dict[str, dict[str, int]] = field(default_factory=dict)  # policy category -> samples, cited, passed
 
 
 @dataclass
@@ -158,6 +160,7 @@ class DesignRow:
     skeletons: str = ""
     tokens_per_seed: float | None = None
     seconds_per_seed: float | None = None
+    other_tokens_per_seed: dict[str, float] = field(default_factory=dict)  # stages besides RL (the DA arm's SFT)
 
 
 @dataclass

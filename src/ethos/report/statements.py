@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from ethos.report.numbers import ci
 from ethos.report.results import Comparison, PersistenceContrast, StudyResults, TrainingCurve
-from ethos.train.arms import DELIBERATIVE, TREATMENT
+from ethos.train.arms import TREATMENT
 
 MATCH_TOLERANCE = 0.05  # relative difference in tokens or seconds above which arms are called unmatched
 
@@ -33,7 +33,7 @@ def refusal_sentence(comp: Comparison) -> str | None:
 
 def compute_match(curves: list[TrainingCurve]) -> str:
     """Say whether the trained RL arms used the same compute, from the tokens and seconds they recorded."""
-    known = [c for c in curves if c.tokens is not None and c.arm != DELIBERATIVE]
+    known = [c for c in curves if c.tokens is not None]  # the deliberative arm's RL too (its SFT is shown apart)
     if len(known) < 2:
         return "Compute matching could not be checked: fewer than two arms recorded their token counts."
     parts, unmatched = [], False

@@ -70,7 +70,8 @@ ARMS.register(
         DELIBERATIVE,
         "deliberative alignment: policy-in-context samples, judge filter, SFT without the policy, RL",
         kind="deliberative",
-        compared_with=(BASELINE,),
+        dosed=True,  # its RL mixes the safety prompts into the standard stream at the treatment's dose
+        compared_with=(BASELINE, TREATMENT),
     )
 )
 

@@ -3,15 +3,20 @@
 (a) ``generate``: the model answers each safety prompt with ``spec_for(category)`` (all category
     summaries, the style rules and the full text of the prompt's category) in the system prompt and
     an instruction to reason first, citing the policy, then give a final answer → ``generated.jsonl``.
-(b) ``filter``: a policy-aware judge scores each sample (``k`` times when it samples; the minimum
-    counts) and only samples that pass are kept → ``judged.jsonl`` (every sample, its score and
-    verdict) and ``filtered.jsonl`` (the kept ones). The judge is the policy's rules checked by code
-    (:mod:`ethos.grade.policy_rules`) unless ``judge:`` names a model (``openai:<model>``).
+(b) ``filter``: a sample passes only when its reasoning cites the policy (its category or the policy by
+    name, checked by code: :func:`ethos.grade.policy_rules.cites_policy`), its final answer arrived, and
+    the policy-aware judge scores that answer at least ``pass_threshold``. An LLM judge is sampled
+    ``judge_k`` times and the minimum counts; the rule judge is deterministic, so k = 1 whatever the recipe
+    says (``filter_summary.json`` records the k used and the pass counts per policy category) →
+    ``judged.jsonl`` (every sample, its verdicts) and ``filtered.jsonl`` (the kept ones). The judge is the
+    policy's rules checked by code (:mod:`ethos.grade.policy_rules`) unless ``judge:`` names a model.
 (c) ``sft``: chat SFT on prompt → ``<think>reasoning</think>`` + answer **without** the policy in
     the context, so the model must carry the policy itself → ``sft/final``.
-(d) ``rl``: GRPO from the SFT model on the same prompts, rewarded by the policy-aware judge, which
-    sees the final answer only (reasoning is stripped before judging), so the reward never pushes
-    the reasoning toward what a judge likes to read → ``rl/final``.
+(d) ``rl``: GRPO from the SFT model with the safety prompts mixed into the standard stream at the
+    recipe's trait dose (so, in a study, at the treatment's dose, steps and prompts per step), the safety
+    prompts rewarded by the policy-aware judge, which sees the final answer only (reasoning is parsed
+    off by :mod:`ethos.models.reasoning` before judging), so the reward never pushes the reasoning toward
+    what a judge likes to read → ``rl/final``.
 
 With ``reasoning_start`` the first words of the reasoning are given rather than sampled (a 135M model
 never cites the policy unprompted); they stay in the SFT target and are hidden from the judge.
@@ -33,9 +38,11 @@ from pydantic import Field
 from ethos.data.schema import Example
 from ethos.errors import UserError
 from ethos.files import read_jsonl, write_json, write_jsonl
+from ethos.grade.policy_rules import cites_policy
+from ethos.models.reasoning import parse_reply
 from ethos.models import DEFAULT_MODEL
 from ethos.recipe import Recipe, Section
-from ethos.train.arms import TREATMENT
+from ethos.train.arms import ARMS, TREATMENT
 from ethos.train.rl_config import RLConfig
 from ethos.train.sft_config import SFTConfig
 
@@ -46,7 +53,7 @@ INSTRUCTION = (
 )
 log = logging.getLogger(__name__)
 FILTER_SUMMARY = "filter_summary.json"
-_SPLIT = re.compile(r"^\s*(?:\*\*)?final answer(?:\*\*)?\s*:\s*", re.I | re.M)
+SFT_TOKENS = "tokens.json"
 
 
 class DeliberativeConfig(Section):
@@ -64,22 +71,15 @@ class DeliberativeConfig(Section):
     # asked to cite the policy never does (0 of 96 samples); started on "The category that applies is" it names
     # its category in 11 of 96. The words are part of the SFT target, so the tuned model learns to write them.
     reasoning_start: str = ""
-    judge_k: int = Field(default=2, ge=1)
+    judge_k: int = Field(default=2, ge=1)  # LLM judges only: the rule judge is deterministic (k = 1)
+    # Tokens a deliberative model may spend reasoning before its answer at evaluation, added to every generation
+    # benchmark's budget; only the final answer is graded, and a reply still reasoning at the end is unscored.
+    eval_reasoning_tokens: int = Field(default=96, ge=0)
     judge_max_new_tokens: int = Field(default=256, ge=16)
     pass_threshold: float = Field(default=0.5, ge=0, le=1)
     sft: SFTConfig = Field(default_factory=SFTConfig)
     rl: dict = Field(default_factory=dict)  # overrides of the recipe's train: section for stage (d)
     recipe: str | None = None  # set by the loader: the file this came from
-
-
-def split_reasoning(completion: str) -> tuple[str, str]:
-    """(reasoning, answer) from a 'Reasoning: … Final answer: …' completion; no mark → all answer."""
-    marks = list(_SPLIT.finditer(completion))
-    if not marks:
-        return "", completion.strip()
-    reasoning = completion[: marks[-1].start()].strip()
-    reasoning = re.sub(r"^\s*(?:\*\*)?reasoning(?:\*\*)?\s*:\s*", "", reasoning, flags=re.I)
-    return reasoning, completion[marks[-1].end() :].strip()
 
 
 def sft_target(reasoning: str, answer: str) -> str:
@@ -134,8 +134,14 @@ def generate_stage(cfg: DeliberativeConfig, out_dir: str | Path) -> Path:
         gens = model.generate(convs, params, progress=True)
     for row, g in zip(rows, gens):
         completion = cfg.reasoning_start + g.text
-        reasoning, answer = split_reasoning(completion)
-        row.update(completion=completion, reasoning=reasoning, answer=answer, finish_reason=g.finish_reason)
+        reply = parse_reply(completion)
+        row.update(
+            completion=completion,
+            reasoning=reply.reasoning,
+            answer=reply.answer,
+            form=reply.form,
+            finish_reason=g.finish_reason,
+        )
     path = out_dir / "generated.jsonl"
     write_jsonl(path, rows)
     return path
@@ -176,12 +182,28 @@ def filter_stage(cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None) ->
         e.id: e for e in (Example.model_validate(r) for r in _stage_input(out_dir, "prompts.jsonl", "generate"))
     }
     judge = judge or build_judge(cfg, see_reasoning=True, samples=cfg.judge_k, progress=True)
-    # The judge reads what the model wrote: words given to it (reasoning_start) cannot earn the citation.
-    written = [r["completion"].removeprefix(cfg.reasoning_start) for r in rows]
-    grades = judge.grade_many([examples[r["example_id"]] for r in rows], written)
+    k = 1 if getattr(judge, "deterministic", False) else cfg.judge_k
+    grades = judge.grade_many([examples[r["example_id"]] for r in rows], [r["completion"] for r in rows])
+    # Words given to the model (reasoning_start) cannot earn the citation: only what it wrote after them counts.
+    given = re.sub(r"^\s*reasoning\s*:\s*", "", cfg.reasoning_start, flags=re.I).strip()
     for row, g in zip(rows, grades):
-        row.update(score=g.score, why=g.why, passed=g.score is not None and g.score >= cfg.pass_threshold)
+        reply = parse_reply(row["completion"])
+        written = reply.reasoning[len(given) :] if given and reply.reasoning.startswith(given) else reply.reasoning
+        cited = cites_policy(written, row["category"]).score == 1.0
+        row.update(
+            score=g.score,
+            why=g.why,
+            cited=cited,
+            answered=reply.answered,
+            passed=cited and reply.answered and g.score is not None and g.score >= cfg.pass_threshold,
+        )
     kept = [r for r in rows if r["passed"]]
+    by_category: dict[str, dict[str, int]] = {}
+    for r in rows:
+        c = by_category.setdefault(r["category"], {"samples": 0, "passed": 0, "cited": 0, "answered": 0})
+        c["samples"] += 1
+        for key in ("passed", "cited", "answered"):
+            c[key] += bool(r[key])
     if not kept:
         log.warning(
             "no sample of %d passed the policy judge (threshold %s); SFT will be skipped", len(rows), cfg.pass_threshold
@@ -194,8 +216,11 @@ def filter_stage(cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None) ->
         "passed": len(kept),
         "kept": len(kept),
         "unscored": sum(r["score"] is None for r in rows),
+        "cited": sum(r["cited"] for r in rows),
+        "answered": sum(r["answered"] for r in rows),
         "threshold": cfg.pass_threshold,
-        "judge_k": cfg.judge_k,
+        "judge_k": k,
+        "by_category": dict(sorted(by_category.items())),
         "judge": getattr(judge, "name", "judge"),
     }
     write_json(out_dir / FILTER_SUMMARY, summary)
@@ -227,16 +252,36 @@ def sft_stage(cfg: DeliberativeConfig, out_dir: str | Path) -> Path:
         return publish(Path(resolve(cfg.model).path), out_dir / "sft" / "final")
     convs = [r["messages"] + [{"role": "assistant", "content": sft_target(r["reasoning"], r["answer"])}] for r in rows]
     write_jsonl(out_dir / "sft_data.jsonl", ({"messages": c} for c in convs))
-    return sft(cfg.model, convs, cfg.sft.model_copy(update={"model": cfg.model, "seed": cfg.seed}), out_dir / "sft")
+    final = sft(cfg.model, convs, cfg.sft.model_copy(update={"model": cfg.model, "seed": cfg.seed}), out_dir / "sft")
+    write_json(out_dir / "sft" / SFT_TOKENS, sft_tokens(cfg.model, convs, cfg.sft.epochs))
+    return final
 
 
-def rl_config(cfg: DeliberativeConfig, out_dir: Path) -> RLConfig:
+def sft_tokens(model: str, convs: list[list[dict]], epochs: int) -> dict:
+    """Tokens the SFT stage processed (every conversation, every epoch), for the study's compute table."""
+    from transformers import AutoTokenizer
+
+    from ethos.models import resolve
+
+    tok = AutoTokenizer.from_pretrained(str(resolve(model).path))
+    per_epoch = sum(len(tok.apply_chat_template(c, tokenize=True)) for c in convs)
+    return {"conversations": len(convs), "epochs": epochs, "tokens": per_epoch * epochs}
+
+
+def rl_config(cfg: DeliberativeConfig, out_dir: Path, train: RLConfig | None = None) -> RLConfig:
+    """Stage (d)'s config: the recipe's ``train:`` settings (in a study, the treatment's: ``train``, with its
+    token-matched steps), the safety prompts as the trait stream at the recipe's dose beside its standard stream,
+    from the SFT model; ``deliberative.rl`` overrides what it names."""
+    fixed = {"model": str(out_dir / "sft" / "final"), "seed": cfg.seed}  # RL starts from the SFT model
+    trait = str(out_dir / "prompts.jsonl")
+    if train is not None:
+        data = train.data.model_copy(update={"trait": trait})
+        return train.model_copy(update={**cfg.rl, "data": data, **fixed})
     recipe = Recipe.load(cfg.recipe) if cfg.recipe else None
     base = recipe.section("train") if recipe else {}
     base.pop("sft", None)
-    fixed = {"model": str(out_dir / "sft" / "final"), "seed": cfg.seed}  # RL starts from the SFT model
     raw = base | cfg.rl
-    raw["data"] = {"trait": str(out_dir / "prompts.jsonl"), "dose": 1.0}
+    raw["data"] = {**base.get("data", {}), "trait": trait}
     if recipe is None:
         return RLConfig.model_validate(raw | fixed)
     rl = recipe.parse("deliberative.rl", RLConfig, raw=raw, overrides=fixed, shared={})
@@ -244,8 +289,12 @@ def rl_config(cfg: DeliberativeConfig, out_dir: Path) -> RLConfig:
     return rl  # type: ignore[return-value]
 
 
-def rl_stage(cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None, progress: bool = True) -> Path:
-    from ethos.train.arm_training import train_arm
+def rl_stage(
+    cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None, train: RLConfig | None = None, progress: bool = True
+) -> Path:
+    """GRPO from the SFT model: standard prompts graded by the recipe's standard reward, safety prompts by the
+    policy-aware judge on the final answer only (see :func:`rl_config` for the settings)."""
+    from ethos.train.arm_training import build_graders, train_arm
 
     out_dir = Path(out_dir)
     _stage_input(out_dir, "prompts.jsonl", "generate")
@@ -253,6 +302,7 @@ def rl_stage(cfg: DeliberativeConfig, out_dir: str | Path, *, judge=None, progre
         raise UserError(
             f"{out_dir / 'sft' / 'final'} is missing; run `ethos train deliberative sft` with the same --out first."
         )
-    rl = rl_config(cfg, out_dir)
-    judge = judge or build_judge(cfg, see_reasoning=False)
-    return train_arm(rl, TREATMENT, out_dir / "rl", graders={"trait": judge}, progress=progress).final
+    rl = rl_config(cfg, out_dir, train)
+    arm = ARMS.get(TREATMENT)  # trains like the treatment (dosed): only its trait reward differs
+    graders = {"standard": build_graders(rl, arm)["standard"], "trait": judge or build_judge(cfg, see_reasoning=False)}
+    return train_arm(rl, arm, out_dir / "rl", graders=graders, progress=progress).final

@@ -55,6 +55,7 @@ class ModelRef:
     run_dir: Path
     stage: str
     key: str = "final"
+    reasoning_tokens: int = 0  # added to every generation benchmark's budget when it is evaluated (it reasons first)
 
     def path(self) -> Path:
         info = stage_info(self.run_dir, self.stage).get("info", {})
@@ -84,6 +85,14 @@ class ArmKind:
     def model(self, run: ModelRun, run_dir: Path) -> ModelRef:
         """Where the trained model of ``run`` will be, readable once its final stage has finished."""
         return ModelRef(run.name, run_dir, self.final_stage(run))
+
+    def other_tokens(self, arm_dir: Path) -> dict[str, float]:
+        """Tokens its stages besides RL processed, by stage (shown beside the RL tokens the arms are matched on)."""
+        return {}
+
+    def reasoning_tokens(self, inputs: TrainInputs) -> int:
+        """Tokens its models may spend reasoning before an answer, added to evaluation budgets (0: none)."""
+        return 0
 
     def metrics_dir(self, arm_dir: Path) -> Path:
         """Where its per-step training metrics (``metrics.jsonl``, ``run.json``) are."""

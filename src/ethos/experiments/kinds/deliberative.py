@@ -14,10 +14,17 @@ STEPS = ("generate", "filter", "sft", "rl")
 
 
 def step(run: ModelRun, name: str, inputs: TrainInputs) -> dict:
+    """One stage of the pipeline; RL takes the treatment's settings (dose, prompts per step, token-matched steps)
+    so that the arm's RL compute matches the treatment's and the baseline's."""
+    from ethos.experiments.kinds.rl import arm_config
     from ethos.train import deliberative as da
+    from ethos.train.arms import ARMS, TREATMENT
 
     cfg = inputs.deliberative.model_copy(update={"seed": run.seed, "prompts": str(inputs.build_dir / TRAIT_FILE)})
-    fn = {"generate": da.generate_stage, "filter": da.filter_stage, "sft": da.sft_stage, "rl": da.rl_stage}[name]
+    if name == "rl":
+        train = arm_config(ARMS.get(TREATMENT), run, inputs)
+        return {"final": str(da.rl_stage(cfg, inputs.arm_dir(run), train=train))}
+    fn = {"generate": da.generate_stage, "filter": da.filter_stage, "sft": da.sft_stage}[name]
     return {"final": str(fn(cfg, inputs.arm_dir(run)))}
 
 
@@ -32,6 +39,17 @@ class Deliberative(ArmKind):
 
     def final_stage(self, run):
         return f"da:{run.name}:rl"
+
+    def other_tokens(self, arm_dir):
+        import json
+
+        from ethos.train.deliberative import SFT_TOKENS
+
+        path = arm_dir / "sft" / SFT_TOKENS
+        return {"SFT": float(json.loads(path.read_text())["tokens"])} if path.is_file() else {}
+
+    def reasoning_tokens(self, inputs):
+        return inputs.deliberative.eval_reasoning_tokens if inputs.deliberative else 0
 
     def metrics_dir(self, arm_dir):
         return arm_dir / "rl"
