@@ -35,6 +35,7 @@ def test_smoke_study_runs_end_to_end_resumes_and_refuses_other_configs(tmp_path)
         ("control", "treatment"),
         ("baseline", "control"),
         ("baseline", "deliberative"),
+        ("treatment", "deliberative"),
         ("baseline", "health_only"),
         ("treatment", "health_only"),
         ("pre", "treatment"),
@@ -61,6 +62,12 @@ def test_smoke_study_runs_end_to_end_resumes_and_refuses_other_configs(tmp_path)
     tests = [c.test for c in res.contrasts]
     assert any("harmful_medical" in t for t in tests) and any("careful_clinician" in t for t in tests)
     assert "fine-tune: health" in tests and "baseline" in res.finetune_comparison
+    jb = [c for c in res.contrasts if c.test.startswith("jailbreak goodness")]
+    assert {(c.comparison, c.treated) for c in jb} == {
+        ("baseline", "treatment"),
+        ("baseline", "deliberative"),
+        ("treatment", "deliberative"),
+    }
     assert [j.model for j in res.jailbreaks] == ["baseline.s0", "treatment.s0", "deliberative.s0"]
     assert set(res.jailbreaks[0].per_technique) == {"none", "base64"}
     assert [(c.arm, c.seed) for c in res.curves] == [
@@ -74,7 +81,8 @@ def test_smoke_study_runs_end_to_end_resumes_and_refuses_other_configs(tmp_path)
     ]
     assert all(c.tokens and c.tokens > 0 for c in res.curves)
     assert [d.arm for d in res.design] == ["baseline", "treatment", "control", "deliberative", "health_only"]
-    assert res.deliberative is not None and res.deliberative.samples == 4
+    assert res.deliberative is not None and res.deliberative.samples == 4 and res.deliberative.by_category
+    assert "no final answer (cut off in its reasoning)" in res.deliberative.rows and res.deliberative.judge_k == 1
     assert {c.benchmark for c in res.coupling} >= {b.name for b in study.suite.benchmarks}
     assert {v.benchmark for v in res.validity} == {b.name for b in study.suite.benchmarks}
     assert res.limits and res.info.run_dir == str(run_dir) and "cpu" in res.info.versions
