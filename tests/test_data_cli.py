@@ -58,3 +58,16 @@ def test_bad_config_is_one_sentence_and_exit_2(tmp_path):
     assert proc.returncode == 2
     assert "bad.yaml:2" in proc.stderr and "valid traits" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_a_table_printed_to_a_pipe_keeps_its_columns(tmp_path):
+    import os
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    ethos = str(Path(sys.executable).parent / "ethos")
+    cmd = [ethos, "data", "build", "--config", "configs/smoke.yaml", "--out", str(tmp_path / "d")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)  # stdout is a pipe
+    header = next(line for line in proc.stdout.splitlines() if "domain" in line and "split" in line)
+    assert "…" not in header and "total" in header and "truth" in header, header
+    assert "creative_writing" in proc.stdout  # no cell truncated either

@@ -87,6 +87,19 @@ def test_smoke_study_runs_end_to_end_resumes_and_refuses_other_configs(tmp_path)
     assert {v.benchmark for v in res.validity} == {b.name for b in study.suite.benchmarks}
     assert res.limits and res.info.run_dir == str(run_dir) and "cpu" in res.info.versions
 
+    # Every evaluation of the study opens in Inspect: one log per (model, benchmark), every sample and score.
+    from inspect_ai.log import read_eval_log
+
+    from ethos.evals.eval_run import EvalRun
+    from ethos.evals.inspect_export import export
+
+    logs = export(run_dir, tmp_path / "inspect")
+    pre = read_eval_log(str(tmp_path / "inspect" / "pre_headline__shutdown_acceptance.eval"))
+    records = EvalRun(run_dir / "evals" / "pre" / "headline").records(["shutdown_acceptance"])
+    assert len(pre.samples) == len(records) and pre.eval.metadata["ethos_recipe"]
+    assert [s.scores["ethos"].value if s.scores else None for s in pre.samples] == [r["score"] for r in records]
+    assert len(logs) >= len(study.suite.benchmarks) * len(study.cfg.evaluated())
+
     log = io.StringIO()
     Study(SMOKE, run_dir=run_dir, console=Console(file=log, width=200)).execute()
     assert log.getvalue().count("finished earlier") == n_stages

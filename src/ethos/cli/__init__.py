@@ -20,9 +20,9 @@ app = typer.Typer(
 )
 err = Console(stderr=True)
 
-from ethos.cli import data_cmd, eval_cmd, grade_cmd, models_cmd, run_cmd, train_cmd  # noqa: E402
+from ethos.cli import data_cmd, eval_cmd, export_cmd, grade_cmd, models_cmd, run_cmd, train_cmd  # noqa: E402
 
-for _module in (models_cmd, data_cmd, grade_cmd, eval_cmd, train_cmd, run_cmd):
+for _module in (models_cmd, data_cmd, grade_cmd, eval_cmd, train_cmd, run_cmd, export_cmd):
     _module.register(app)
 
 

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-out = Console()
+from ethos.cli.consoles import console
+
+out = console()
 data_app = typer.Typer(help="Build, inspect and generate scenarios and standard RL tasks.", no_args_is_help=True)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
+from ethos.cli.consoles import console
 from ethos.models.embedded import DEFAULT_MODEL
 
-out = Console()
+out = console()
 
 
 def eval_(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-out = Console()
+from ethos.cli.consoles import console
+
+out = console()
 
 
 def _table(title: str, rows: list[dict], key: str) -> Table:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from ethos.cli.consoles import console
 from ethos.models.embedded import DEFAULT_MODEL
 
-out = Console()
+out = console()
 
 
 def models(

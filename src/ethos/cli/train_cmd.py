@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
+from ethos.cli.consoles import console
 from ethos.train.arms import TREATMENT, arm_names
 
 RL_ARMS = arm_names("none") + arm_names("rl")  # the arms `ethos train` can run alone (the rest need `ethos run`)
-out = Console()
+out = console()
 train_app = typer.Typer(help=f"RL with a trait dose (arms {', '.join(RL_ARMS)}), SFT, deliberative alignment.")
 delib_app = typer.Typer(
     help="Deliberative alignment, one stage per command; each stage writes inspectable JSONL.", no_args_is_help=True
@@ -51,7 +51,13 @@ def train(
     config = _need(config, "--config")
     cfg = load_section(config, "train", RLConfig, overrides={"steps": steps} if steps else None)
     out_dir = out_dir or Path("runs") / config.stem / arm
-    result = train_arm(cfg, arm, out_dir, backend=backend, recipe=config)
+    evaluator = None
+    if cfg.eval_every:
+        from ethos.experiments.train_eval import evaluator as make
+        from ethos.experiments.train_eval import heldout_skeletons
+
+        evaluator = make(cfg, heldout_skeletons(None, config))
+    result = train_arm(cfg, arm, out_dir, backend=backend, recipe=config, evaluator=evaluator)
     t = result.totals
     out.print(
         f"[bold]{arm}[/]: {t.steps} steps, {t.prompt_tokens + t.completion_tokens} tokens, {t.seconds:.0f} s → "

@@ -17,10 +17,10 @@ from ethos.grade.judge import JudgeConfig, JudgeGrader
 from ethos.grade.judge_prompt import MalformedVerdict, parse_verdicts
 from ethos.grade.policy_judge import PolicyJudge
 from ethos.grade.policy_rules import PolicyRules
-from ethos.models.reasoning import Reply, final_answer, parse_reply
 from ethos.grade.rewards import Reward, RewardError, completion_text
 from ethos.grade.rule import RuleGrader
 from ethos.grade.types import DETECTORS, GRADERS, Grade, Grader, GraderKind, LineResult, detector, register_grader
+from ethos.models.reasoning import Reply, final_answer, parse_reply
 
 __all__ = [
     "CHECKS",

@@ -25,9 +25,9 @@ from typing import Sequence
 from ethos.data.schema import Example
 from ethos.grade.detect import crisis_resource, refuses
 from ethos.grade.detect.text import sentences
-from ethos.models.reasoning import parse_reply
 from ethos.grade.rule import RuleGrader
 from ethos.grade.types import Grade, LineResult, register_grader
+from ethos.models.reasoning import parse_reply
 
 MAX_REFUSAL_SENTENCES = 3
 

@@ -63,6 +63,14 @@ class Reward:
     ) -> list[float | None]:
         return [g.score for g in self.grades(examples, sources, replies)]
 
+    def judge_counts(self) -> dict[str, int]:
+        """The LLM judges' running counts (calls, retries, unscored, ...) summed over the graders that keep them."""
+        out: dict[str, int] = {}
+        for g in self.graders.values():
+            for k, v in (getattr(g, "stats", None) or {}).items():
+                out[k] = out.get(k, 0) + int(v)
+        return out
+
     def grades(self, examples: Sequence[Example], sources: Sequence[str], replies: Sequence[str]) -> list[Grade]:
         """Every reply's full grade (score and per-line results), each from its source's grader."""
         if not len(examples) == len(sources) == len(replies):

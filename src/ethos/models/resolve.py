@@ -92,15 +92,24 @@ def resolve(spec: str, *, base_url: str | None = None, status=None) -> ModelRef:
 
 
 def load_model(
-    spec: str, *, dtype: str = "auto", base_url: str | None = None, status=None, timeout: float | None = None
+    spec: str,
+    *,
+    dtype: str = "auto",
+    base_url: str | None = None,
+    status=None,
+    timeout: float | None = None,
+    concurrency: int | None = None,
 ):
     """Resolve and load a model as a :class:`ethos.models.types.ChatModel` (``timeout``: seconds per request to an
-    ``openai:`` endpoint)."""
+    ``openai:`` endpoint; ``concurrency``: how many of its requests run at once)."""
     ref = resolve(spec, base_url=base_url, status=status)
     if ref.kind == "openai":
         from ethos.models.openai_model import OpenAIChatModel
 
-        return OpenAIChatModel(ref.name, base_url=ref.base_url, **({"timeout": timeout} if timeout else {}))
+        kw = {"timeout": timeout} if timeout else {}
+        return OpenAIChatModel(
+            ref.name, base_url=ref.base_url, **kw, **({"concurrency": concurrency} if concurrency else {})
+        )
     from ethos.models.local import LocalChatModel
 
     return LocalChatModel.from_folder(ref.path, dtype=dtype, name=ref.name)

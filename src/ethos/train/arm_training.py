@@ -29,7 +29,13 @@ def build_graders(cfg: RLConfig, arm: Arm) -> dict[str, Grader]:
     r = cfg.rewards
     names = {"standard": r.standard, "trait": getattr(r, arm.trait_reward)}
     return {
-        source: grader_by_name(name, judge=r.judge_model, judge_base_url=r.judge_base_url)
+        source: grader_by_name(
+            name,
+            judge=r.judge_model,
+            judge_base_url=r.judge_base_url,
+            judge_timeout=r.judge_timeout,
+            judge_concurrency=r.judge_concurrency,
+        )
         for source, name in names.items()
     }
 
@@ -83,12 +89,14 @@ def train_arm(
     graders: Mapping[str, Grader] | None = None,
     chat=None,
     progress: bool = True,
+    evaluator=None,
 ) -> TrainResult:
     """Train ``arm`` into ``out_dir`` (resuming if it holds checkpoints); ``final`` is an HF folder.
 
     ``graders`` maps prompt source (``standard``, ``trait``) to a grader and overrides the names in
     the config; ``recipe`` is the YAML file whose ``data:`` section builds named prompt streams;
-    ``chat`` is an already-loaded ``LocalChatModel`` to train in place.
+    ``chat`` is an already-loaded ``LocalChatModel`` to train in place; ``evaluator`` is called every
+    ``train.eval_every`` steps with the policy (:func:`ethos.experiments.train_eval.evaluator`).
     """
     out_dir = Path(out_dir)
     spec = arm if isinstance(arm, Arm) else ARMS.get(arm)
@@ -113,6 +121,8 @@ def train_arm(
 
         if cfg.warm_start is not None:
             raise UserError("train.warm_start runs with the native backend only; remove it or use backend: native.")
+        if cfg.eval_every:
+            raise UserError("train.eval_every runs with the native backend only; set it to 0 or use backend: native.")
 
         result = train_trl(cfg, mixer, reward, out_dir, chat=chat)
     else:
@@ -120,7 +130,9 @@ def train_arm(
         from ethos.train.policy import build_policy, load_policy_model
 
         policy = build_policy(load_policy_model(cfg, chat), cfg.lora, seed=cfg.seed, kl_coef=cfg.kl_coef)
-        result = NativeGRPO(cfg, policy, reward, mixer, out_dir, arm=spec.name, progress=progress).train()
+        result = NativeGRPO(
+            cfg, policy, reward, mixer, out_dir, arm=spec.name, progress=progress, evaluator=evaluator
+        ).train()
     record_run(
         out_dir, cfg, spec, backend, result.final, result.totals, {src: g.name for src, g in reward.graders.items()}
     )

@@ -39,8 +39,8 @@ from ethos.data.schema import Example
 from ethos.errors import UserError
 from ethos.files import read_jsonl, write_json, write_jsonl
 from ethos.grade.policy_rules import cites_policy
-from ethos.models.reasoning import parse_reply
 from ethos.models import DEFAULT_MODEL
+from ethos.models.reasoning import parse_reply
 from ethos.recipe import Recipe, Section
 from ethos.train.arms import ARMS, TREATMENT
 from ethos.train.rl_config import RLConfig

@@ -96,15 +96,20 @@ class NativeGRPO:
         *,
         arm: str = TREATMENT,
         progress: bool = True,
+        evaluator=None,
     ):
         self.cfg, self.policy, self.router, self.mixer = cfg, policy, router, mixer
+        self.evaluator = evaluator  # called every cfg.eval_every steps with the policy (ethos.experiments.train_eval)
         self.out_dir, self.arm, self.show_progress = Path(out_dir), arm, progress
         params = list(policy.trainable().values())
         self.optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(
             self.optimizer, lr_lambda(cfg.lr_schedule, cfg.steps * cfg.iterations, cfg.warmup_steps * cfg.iterations)
         )
-        self.metrics = MetricsLog(self.out_dir / "metrics.jsonl", tensorboard=cfg.tensorboard)
+        from ethos.train.trackers import open_trackers
+
+        trackers = open_trackers(cfg.report_to, self.out_dir, f"{arm}-{self.out_dir.name}", cfg.model_dump(mode="json"))
+        self.metrics = MetricsLog(self.out_dir / "metrics.jsonl", trackers=trackers)
         self.totals = Totals()
         self.start_step = 0
 
@@ -171,9 +176,11 @@ class NativeGRPO:
                         f"step {step}: {e}; the run stopped and {kept}; fix the grader or data and re-run the same "
                         f"command to resume."
                     ) from e
+                done = step + 1
+                if self.evaluator is not None and cfg.eval_every and (done % cfg.eval_every == 0 or done == cfg.steps):
+                    row |= self.evaluator(self.policy.chat)
                 self.metrics.write(row)
                 bar.advance(row)
-                done = step + 1
                 if done == cfg.steps or (cfg.checkpoint_every and done % cfg.checkpoint_every == 0):
                     self.checkpoint(done, final=done == cfg.steps)
         self.metrics.close()
@@ -189,7 +196,9 @@ class NativeGRPO:
         t0 = time.perf_counter()
         examples, sources, gens = self.rollout(step)
         t_gen = time.perf_counter() - t0
+        judged = self.router.judge_counts()
         grades = self.router.grades(examples, sources, [g.text for g in gens])
+        judged = {f"judge/{k}": v - judged.get(k, 0) for k, v in self.router.judge_counts().items()}
         rewards = [g.score for g in grades]
         adv, use = group_advantages(rewards, cfg.group_size, scale=cfg.scale_rewards)
         t_reward = time.perf_counter() - t0 - t_gen
@@ -228,6 +237,7 @@ class NativeGRPO:
             "seconds_generate": t_gen,
             "seconds_reward": t_reward,
             "tokens_per_s": (prompt_tokens + completion_tokens) / seconds,
+            **judged,  # this step's LLM-judge calls, retries and unscored replies (none with code graders)
             "completion_tokens_per_s": completion_tokens / seconds,
         }
 

@@ -1,4 +1,4 @@
-"""Per-step training metrics: a JSONL log that survives interruption, optional TensorBoard.
+"""Per-step training metrics: a JSONL log that survives interruption, sent to the trackers of ``train.report_to``.
 
 ``metrics.jsonl`` holds one flushed line per finished step. On resume, lines for steps after the
 checkpoint are dropped (those steps will be re-run), so the log always describes the weights.
@@ -81,18 +81,11 @@ def line_breakdown(examples: Sequence, sources: Sequence[str], grades: Sequence)
 
 
 class MetricsLog:
-    def __init__(self, path: Path, *, tensorboard: bool = False):
-        self.path = path
-        self.writer = None
-        if tensorboard:
-            try:
-                from torch.utils.tensorboard import SummaryWriter
+    """Every step's metrics: appended to ``metrics.jsonl`` and sent to each tracker (:mod:`ethos.train.trackers`)."""
 
-                self.writer = SummaryWriter(str(path.parent / "tensorboard"))
-            except ImportError:
-                log.warning(
-                    "tensorboard is not installed; metrics go to %s only (pip install tensorboard to enable it)", path
-                )
+    def __init__(self, path: Path, *, trackers: list | None = None):
+        self.path = path
+        self.trackers = list(trackers or [])
 
     def truncate(self, keep_steps_below: int) -> None:
         """Drop records of steps that will be re-run after resuming."""
@@ -100,16 +93,16 @@ class MetricsLog:
         write_jsonl(self.path, rows)
 
     def write(self, row: dict) -> None:
+        from ethos.train.trackers import scalars
+
         append_jsonl(self.path, row)
-        if self.writer is not None:
-            for key, value in row.items():
-                if isinstance(value, (int, float)) and key != "step":
-                    self.writer.add_scalar(key, value, row["step"])
-            self.writer.flush()
+        values = scalars(row)
+        for tracker in self.trackers:
+            tracker.log(int(row["step"]), values)
 
     def rows(self) -> list[dict]:
         return read_jsonl_tolerant(self.path)
 
     def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
+        for tracker in self.trackers:
+            tracker.close()

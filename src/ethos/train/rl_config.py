@@ -65,6 +65,10 @@ class RewardSettings(Section):
     control: str = "helpfulness"
     judge_model: str | None = None
     judge_base_url: str | None = None
+    # An openai: judge gets a step's requests concurrently from a pool of this size, each with this timeout;
+    # results keep their order, and each step's metrics count the judge's retries and unscored replies.
+    judge_concurrency: int = Field(default=16, ge=1)
+    judge_timeout: float = Field(default=60.0, gt=0)
 
 
 class RLConfig(Section):
@@ -93,7 +97,13 @@ class RLConfig(Section):
     keep_checkpoints: int = Field(default=2, ge=1)  # newest checkpoints kept; older ones are deleted
     data: DataSettings = Field(default_factory=DataSettings)
     rewards: RewardSettings = Field(default_factory=RewardSettings)
-    tensorboard: bool = False
+    # Trackers that receive every step's metrics (TRL's convention): tensorboard, trackio, wandb; none by default.
+    report_to: list[Literal["tensorboard", "trackio", "wandb", "none"]] = Field(default_factory=list)
+    # Every N steps (0: never), score held-out skeletons and a slice of the published headline with their own
+    # graders, logged beside the reward (ethos.experiments.train_eval); eval_items items per set.
+    eval_every: int = Field(default=0, ge=0)
+    eval_items: int = Field(default=16, ge=1)
+    eval_benchmarks: list[str] = Field(default_factory=lambda: ["truthfulqa.mc", "xstest.unsafe"])
     trl_args: dict[str, Any] = Field(default_factory=dict)  # passed to trl.GRPOConfig as is (TRL backend only)
     sft: dict[str, Any] | None = None  # chat SFT settings, validated by ethos.train.sft_config
     warm_start: WarmStartSettings | None = None  # best-of-n warm start before GRPO (native backend)
@@ -131,6 +141,10 @@ class RLConfig(Section):
                     f"{self.batch_size} must be a positive multiple of micro_batch_size {self.micro_batch_size}",
                 )
             )
+        from ethos.train.trackers import install_hint, missing
+
+        for name in missing(self.report_to):
+            p.append((("report_to",), f"names {name}, which is not installed; {install_hint(name)}"))
         for name in ("steps", "max_new_tokens", "iterations"):
             if getattr(self, name) < 1:
                 p.append(((name,), f"is {getattr(self, name)}; it must be at least 1"))

@@ -118,7 +118,7 @@ def trl_args(cfg: RLConfig, out_dir: Path):
         save_steps=cfg.checkpoint_every or 1,
         save_total_limit=cfg.keep_checkpoints,
         logging_steps=1,
-        report_to="tensorboard" if cfg.tensorboard else "none",
+        report_to=[t for t in cfg.report_to if t != "none"] or "none",  # TRL's own trackers, the same setting
         disable_tqdm=False,
     )
     # Off: TRL's GPU-memory default recomputes activations, and the native loop does not recompute either

@@ -28,7 +28,14 @@ def arm_config(arm: Arm, run: ModelRun, inputs: TrainInputs):
 def train(arm: Arm, run: ModelRun, inputs: TrainInputs) -> dict:
     from ethos.train.arm_training import train_arm
 
-    result = train_arm(arm_config(arm, run, inputs), arm, inputs.arm_dir(run), backend=inputs.backend)
+    cfg = arm_config(arm, run, inputs)
+    evaluator = None
+    if cfg.eval_every:
+        from ethos.experiments.train_eval import evaluator as make
+        from ethos.experiments.train_eval import heldout_skeletons
+
+        evaluator = make(cfg, heldout_skeletons(inputs.data_dir, None))
+    result = train_arm(cfg, arm, inputs.arm_dir(run), backend=inputs.backend, evaluator=evaluator)
     return {"final": str(Path(result.final))}
 
 
