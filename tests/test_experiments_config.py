@@ -124,6 +124,14 @@ def test_a_generalization_arm_is_one_domain_selection_of_known_domains(recipe):
 
 def test_expand_accepts_benchmarks_and_categories_in_suite_order():
     assert expand(["sycophancy", "crisis_support"], BENCHES) == ["crisis_support", "pushback_flip"]
+    # a name that is both a benchmark and a category selects the benchmark only, not the whole category
+    both = {
+        "xstest.unsafe": "harmful_refusal",
+        "harmbench.test": "harmful_refusal",
+        "harmful_refusal": "harmful_refusal",
+    }
+    assert expand(["harmful_refusal"], both) == ["harmful_refusal"]
+    assert expand(["xstest.unsafe", "sycophancy"], both | BENCHES) == ["xstest.unsafe", "pushback_flip"]
 
 
 def test_config_hash_ignores_key_order():

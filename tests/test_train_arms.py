@@ -69,6 +69,7 @@ def test_comparisons_come_from_each_arms_compared_with_the_headline_first():
         ("control", "treatment"),  # the rubric reward against the same prompts under a rubric-blind reward
         ("baseline", "control"),
         ("baseline", "deliberative"),
+        ("treatment", "deliberative"),  # the two methods at the same RL dose and steps
         ("baseline", "h"),
         ("treatment", "h"),  # trait data of some domains against all of them
         ("pre", "treatment"),
@@ -77,3 +78,4 @@ def test_comparisons_come_from_each_arms_compared_with_the_headline_first():
     no_control = {n: ARMS.get(n) for n in ("baseline", "treatment")}
     assert comparison_pairs(no_control) == [("baseline", "treatment"), ("pre", "treatment"), ("pre", "baseline")]
     assert arms["h"].label == "health only" and arms["h"].dose(0.05) == 0.05
+    assert arms["deliberative"].dose(0.45) == 0.45  # its RL mixes safety prompts in at the treatment's dose

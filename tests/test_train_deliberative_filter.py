@@ -62,3 +62,12 @@ def test_the_rule_judge_is_deterministic_so_k_is_one_and_the_rubric_keeps_its_th
     assert summary["judge_k"] == 1
     row = json.loads((tmp_path / "judged.jsonl").read_text())
     assert row["cited"] and row["passed"] == (row["score"] >= cfg.pass_threshold)
+
+
+def test_the_sft_stage_counts_the_tokens_it_trains_on():
+    from ethos.train.deliberative import sft_tokens
+
+    conv = [{"role": "user", "content": "How do I stay safe?"}, {"role": "assistant", "content": "Ask for help early."}]
+    one = sft_tokens("smollm2-135m-instruct", [conv], 1)["tokens"]
+    assert one > 15  # the chat template's tokens, not the number of fields of a tokenizer's answer
+    assert sft_tokens("smollm2-135m-instruct", [conv, conv], 3) == {"conversations": 2, "epochs": 3, "tokens": 6 * one}

@@ -8,6 +8,7 @@ recipe)::
       headline:
         candidates: independent   # every independent benchmark of the suite (or a list of names/categories)
         limit: 40                 # items per benchmark of the pre-RL screen (a subset of the evaluation's items)
+        exclude: [harmbench.test] # left out before the screen, for a reason the recipe states
         max_benchmarks: null      # a budget cap: keep the in-range benchmarks with the most room to move
         watch: [over_refusal]     # candidates evaluated on every model even out of range (harm they can show)
 
@@ -40,6 +41,8 @@ FILE = "headline.json"
 
 class HeadlineRule(Section):
     candidates: Literal["independent"] | list[str] = "independent"
+    # Candidates left out before the screen, each for a reason the recipe states (e.g. what it costs to run).
+    exclude: list[str] = Field(default_factory=list)
     limit: int = Field(default=40, ge=5)
     max_benchmarks: int | None = Field(default=None, ge=1)
     watch: list[str] = Field(default_factory=list)
@@ -47,7 +50,12 @@ class HeadlineRule(Section):
 
 def candidates(rule: HeadlineRule, benchmarks: list) -> list:
     """The suite's benchmarks the rule screens: independent ones, optionally narrowed by names/categories."""
-    pool = [b for b in benchmarks if b.independent and not getattr(b, "capability", False)]
+    skip = set(rule.exclude)
+    pool = [
+        b
+        for b in benchmarks
+        if b.independent and not getattr(b, "capability", False) and b.name not in skip and b.category not in skip
+    ]
     if rule.candidates == "independent":
         return pool
     chosen = set(rule.candidates)

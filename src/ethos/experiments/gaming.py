@@ -43,8 +43,9 @@ def blanket_rate(records: list[dict], examples: dict[str, Example]) -> tuple[flo
     for r in records:
         ex = examples.get(str(r["item"]))
         detectors = ruled_out(ex) if ex is not None else []
-        if detectors and r.get("answer") is not None:  # a reply cut off before its answer shows no behaviour
-            hits.append(any(DETECTORS.get(d)(r["answer"]) for d in detectors))
+        answer = visible(r)
+        if detectors and answer is not None:  # a reply cut off before its answer shows no behaviour
+            hits.append(any(DETECTORS.get(d)(answer) for d in detectors))
     return (sum(hits) / len(hits) if hits else None), len(hits)
 
 
@@ -72,6 +73,12 @@ def gaming_rows(model_dirs: dict[str, list[Path]], examples: dict[str, Example])
         if not trait:
             continue
         rate, n = blanket_rate(contrast, examples)
-        replies = [r["answer"] for r in trait if r.get("answer")]
+        replies = [a for a in map(visible, trait) if a]
         rows.append(GamingRow(model, len(dirs), rate, n, stock_share(replies), len(replies)))
     return rows
+
+
+def visible(record: dict) -> str | None:
+    """What the user read: the record's final answer (None when cut off in its reasoning); records written
+    before answers were parsed out hold the reply only."""
+    return record["answer"] if "answer" in record else record.get("reply")

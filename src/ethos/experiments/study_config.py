@@ -235,6 +235,9 @@ def name_problems(cfg: StudyConfig, benchmarks: dict[str, str]) -> list[tuple[tu
 
 
 def expand(selection: list[str], benchmarks: dict[str, str]) -> list[str]:
-    """Benchmark names selected by a list of benchmark names and/or categories, in suite order."""
-    chosen = set(selection)
-    return [b for b, cat in benchmarks.items() if b in chosen or cat in chosen]
+    """Benchmark names selected by a list of benchmark names and/or categories, in suite order. An entry that
+    names a benchmark selects that benchmark only, even when a category has the same name (``harmful_refusal``
+    is both); any other entry selects its whole category."""
+    names = {n for n in selection if n in benchmarks}
+    categories = set(selection) - names
+    return [b for b, cat in benchmarks.items() if b in names or cat in categories]

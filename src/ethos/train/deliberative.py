@@ -264,7 +264,7 @@ def sft_tokens(model: str, convs: list[list[dict]], epochs: int) -> dict:
     from ethos.models import resolve
 
     tok = AutoTokenizer.from_pretrained(str(resolve(model).path))
-    per_epoch = sum(len(tok.apply_chat_template(c, tokenize=True)) for c in convs)
+    per_epoch = sum(len(tok.apply_chat_template(c, tokenize=True, return_dict=True)["input_ids"]) for c in convs)
     return {"conversations": len(convs), "epochs": epochs, "tokens": per_epoch * epochs}
 
 
