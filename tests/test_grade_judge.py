@@ -21,6 +21,7 @@ from ethos.grade import (
     parse_verdicts,
 )
 from ethos.models.openai_model import OpenAIChatModel
+from fake_openai import chat_completion
 
 
 def verdicts(*v):
@@ -60,18 +61,7 @@ def server():
                 elif isinstance(item, bytes):  # a raw body, sent as is with status 200
                     data, code = item, 200
                 else:
-                    code = 200
-                    data = json.dumps(
-                        {
-                            "id": "x",
-                            "object": "chat.completion",
-                            "created": 0,
-                            "model": "judge",
-                            "choices": [
-                                {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": item}}
-                            ],
-                        }
-                    ).encode()
+                    data, code = chat_completion(item), 200
                 try:
                     self.send_response(code)
                     self.send_header("Content-Type", "application/json")

@@ -12,6 +12,7 @@ import pytest
 from ethos.data.schema import Example
 from ethos.grade import Reward
 from ethos.grade.by_name import grader_by_name
+from fake_openai import chat_completion
 
 LATENCY = 0.2
 
@@ -38,17 +39,7 @@ def slow_judge():
             text = json.dumps(body["messages"])
             verdict = "pass" if "item-even" in text else "fail"
             content = json.dumps({"lines": [{"line": n, "verdict": verdict, "reason": "r"} for n in (1, 2, 3)]})
-            data = json.dumps(
-                {
-                    "id": "x",
-                    "object": "chat.completion",
-                    "created": 0,
-                    "model": "judge",
-                    "choices": [
-                        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}
-                    ],
-                }
-            ).encode()
+            data = chat_completion(content)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))

@@ -84,11 +84,6 @@ def diff_in_degradation(
     return combination(groups, fixed=(comparison_fixed, comparison_fixed, False, False), **kw)
 
 
-def pooled(scores: Scores, name: str = "pooled") -> dict[tuple[str, str], float | None]:
-    """The same scores as one benchmark (``benchmark/item`` keys), so every item weighs the same."""
-    return {(name, f"{b}/{i}"): v for (b, i), v in scores.items()}
-
-
 def region_contrast(
     a: Sequence[Scores], b: Sequence[Scores], inside, *, fixed_a: bool = False, level: float = 0.95
 ) -> tuple[Interval, float | None]:

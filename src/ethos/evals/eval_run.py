@@ -91,3 +91,9 @@ class EvalRun:
 
 
 RunLike = Union[EvalRun, str, Path]
+
+
+def answer_of(record: dict) -> str | None:
+    """What the user read in a generation record: its final answer (None when the reply was cut off in its
+    reasoning); records written before answers were parsed out hold the reply only."""
+    return record["answer"] if "answer" in record else record.get("reply")

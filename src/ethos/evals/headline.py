@@ -110,10 +110,13 @@ def write_choice(out: Path, rule: HeadlineRule, screen: dict[str, dict]) -> list
     return chosen + watched
 
 
+def read_screen(stage_dir: Path) -> dict | None:
+    """The ``headline`` stage's record (rule, screen, choice), or None before the stage has run."""
+    path = stage_dir / FILE
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
 def read_choice(stage_dir: Path) -> list[str] | None:
     """Every benchmark the trained models are evaluated on: the chosen ones, then the watched ones."""
-    path = stage_dir / FILE
-    if not path.is_file():
-        return None
-    data = json.loads(path.read_text())
-    return data["chosen"] + data.get("watched", [])
+    data = read_screen(stage_dir)
+    return None if data is None else data["chosen"] + data.get("watched", [])

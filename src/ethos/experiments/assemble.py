@@ -21,6 +21,7 @@ from ethos.evals.compare import IN_RANGE, compare_runs
 from ethos.evals.domains import evaluation_groups
 from ethos.evals.eval_run import EvalRun
 from ethos.evals.graders.agreement import grader_agreements
+from ethos.evals.headline import read_screen
 from ethos.evals.personas import get_persona
 from ethos.evals.stats import MIN_SEEDS
 from ethos.evals.validity import ValidityRow
@@ -391,8 +392,7 @@ def assemble(study) -> StudyResults:
     res.coupling = _coupling(study)
     res.validity = _validity(study)
     res.grader_agreement = grader_agreements(seed=cfg.seed)
-    choice = study.run.stage_dir("headline") / "headline.json"
-    res.headline_choice = json.loads(choice.read_text()) if choice.is_file() else None
+    res.headline_choice = read_screen(study.run.stage_dir("headline"))
     res.limits = limits(study, res)
     res.notes = _notes(study, timings, peak)
     return res

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ethos.evals.eval_run import EvalRun, RunLike
+from ethos.evals.eval_run import EvalRun, RunLike, answer_of
 from ethos.report.results import DeliberativePanel
 
 
@@ -66,7 +66,7 @@ def _pool(counts: list[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
 
 
 def _answers(records: list[dict]) -> list[str]:
-    return [str(r["answer"]) for r in records if r.get("answer") is not None]
+    return [a for a in map(answer_of, records) if a is not None]
 
 
 def _no_answer(records: list[dict]) -> float | None:
@@ -84,7 +84,7 @@ def _mean_score(records: list[dict]) -> float | None:
 
 
 def _brief_refusals(records: list[dict]) -> float | None:
-    refusals = [str(r["answer"]) for r in records if r.get("refused") and r.get("answer") is not None]
+    refusals = [a for r in records if r.get("refused") and (a := answer_of(r)) is not None]
     counts = [len([x for x in re.split(r"[.!?]+(?:\s|$)", text) if x.strip()]) for text in refusals]
     return float(np.mean([n <= 3 for n in counts])) if counts else None
 

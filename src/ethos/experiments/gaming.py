@@ -22,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 from ethos.data.schema import Example
+from ethos.evals.eval_run import answer_of
 from ethos.report import GamingRow
 
 BLANKET = {"refuses": "refusal", "hedges": "hedging", "crisis_resource": "crisis_resource", "refers": "referral"}
@@ -43,7 +44,7 @@ def blanket_rate(records: list[dict], examples: dict[str, Example]) -> tuple[flo
     for r in records:
         ex = examples.get(str(r["item"]))
         detectors = ruled_out(ex) if ex is not None else []
-        answer = visible(r)
+        answer = answer_of(r)
         if detectors and answer is not None:  # a reply cut off before its answer shows no behaviour
             hits.append(any(DETECTORS.get(d)(answer) for d in detectors))
     return (sum(hits) / len(hits) if hits else None), len(hits)
@@ -73,12 +74,6 @@ def gaming_rows(model_dirs: dict[str, list[Path]], examples: dict[str, Example])
         if not trait:
             continue
         rate, n = blanket_rate(contrast, examples)
-        replies = [a for a in map(visible, trait) if a]
+        replies = [a for a in map(answer_of, trait) if a]
         rows.append(GamingRow(model, len(dirs), rate, n, stock_share(replies), len(replies)))
     return rows
-
-
-def visible(record: dict) -> str | None:
-    """What the user read: the record's final answer (None when cut off in its reasoning); records written
-    before answers were parsed out hold the reply only."""
-    return record["answer"] if "answer" in record else record.get("reply")

@@ -74,7 +74,8 @@ class Study:
             recipe.check()  # the names below need both; every problem found so far is listed now
         self.cfg: StudyConfig = cfg
         self.suite, self.secondary, self.headline_note = jobs.load_panels(self.eval_cfg)
-        self.bench_category = {b.name: b.category for b in jobs.catalogue(self.eval_cfg)}
+        self.catalogue = jobs.catalogue(self.eval_cfg)  # what persistence names resolve against (loaded once)
+        self.bench_category = {b.name: b.category for b in self.catalogue}
         recipe.extend((), name_problems(self.cfg, self.bench_category))
         for key in ("benchmarks", "secondary_benchmarks"):
             bad = jobs.unknown_benchmarks(getattr(self.eval_cfg, key), [self.suite, self.secondary])
@@ -95,7 +96,7 @@ class Study:
         then the suite holds the rule's candidates."""
         from ethos.evals.headline import read_choice
 
-        if self.eval_cfg.headline is None or self.eval_cfg.benchmarks:
+        if not self.headline_pending:
             return
         chosen = read_choice(self.run.stage_dir("headline")) if self.run.done("headline") else None
         if chosen:
@@ -188,7 +189,7 @@ class Study:
         limit = (p.limit if p else None) or e.limit
         if p:  # each persistence model's clean evaluation, on every benchmark its attacks are read on
             names = self.persistence_benchmarks()
-            w = self._weight([b for b in jobs.catalogue(e) if b.name in names], limit)
+            w = self._weight([b for b in self.catalogue if b.name in names], limit)
             out += [
                 Stage(
                     f"persist-clean:{r.name}",
