@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from fake_openai import server  # noqa: F401  (a fake OpenAI-compatible endpoint, for every test)
+
 
 @pytest.fixture(scope="session")
 def smol():

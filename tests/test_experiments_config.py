@@ -92,6 +92,7 @@ def test_every_unknown_name_is_listed_at_once(recipe):
                 "persistence": {
                     "treated": "treatment",
                     "comparison": "baseline",
+                    "also": ["constitution"],  # an arm the study does not train
                     "personas": {"names": ["pirate"], "benchmarks": ["crisis_support", "nope"]},
                     "finetune": {"groups": {"health": ["mental_health"]}},
                     "jailbreak": {
@@ -105,9 +106,10 @@ def test_every_unknown_name_is_listed_at_once(recipe):
     )
     text = " | ".join(msg for _, msg in name_problems(cfg, BENCHES))
     for needle in (
-        "'placebo' (valid: baseline, treatment, control, deliberative)",
+        "'placebo' (valid: baseline, treatment, control, deliberative, constitution)",
         "'pirate' (valid: good, bad, harmful_medical",
         "'telepathy'",
+        "'constitution' (valid: baseline, treatment)",
     ):
         assert needle in text, needle
 

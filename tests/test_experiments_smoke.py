@@ -36,6 +36,9 @@ def test_smoke_study_runs_end_to_end_resumes_and_refuses_other_configs(tmp_path)
         ("baseline", "control"),
         ("baseline", "deliberative"),
         ("treatment", "deliberative"),
+        ("baseline", "constitution"),
+        ("treatment", "constitution"),
+        ("deliberative", "constitution"),
         ("baseline", "health_only"),
         ("treatment", "health_only"),
         ("pre", "treatment"),
@@ -63,12 +66,15 @@ def test_smoke_study_runs_end_to_end_resumes_and_refuses_other_configs(tmp_path)
     assert any("harmful_medical" in t for t in tests) and any("careful_clinician" in t for t in tests)
     assert "fine-tune: health" in tests and "baseline" in res.finetune_comparison
     jb = [c for c in res.contrasts if c.test.startswith("jailbreak goodness")]
-    assert {(c.comparison, c.treated) for c in jb} == {
-        ("baseline", "treatment"),
-        ("baseline", "deliberative"),
-        ("treatment", "deliberative"),
+    pairs = {("baseline", "treatment")} | {
+        (ref, arm) for arm in ("deliberative", "constitution") for ref in ("baseline", "treatment")
     }
-    assert [j.model for j in res.jailbreaks] == ["baseline.s0", "treatment.s0", "deliberative.s0"]
+    assert {(c.comparison, c.treated) for c in jb} == pairs | {("deliberative", "constitution")}
+    persona = [c for c in res.contrasts if "harmful_medical" in c.test]
+    assert {(c.comparison, c.treated) for c in persona} == pairs | {
+        ("deliberative", "constitution")
+    }  # persistence.also
+    assert [j.model for j in res.jailbreaks] == ["baseline.s0", "treatment.s0", "deliberative.s0", "constitution.s0"]
     assert set(res.jailbreaks[0].per_technique) == {"none", "base64"}
     assert [(c.arm, c.seed) for c in res.curves] == [
         ("baseline", 0),
@@ -77,10 +83,38 @@ def test_smoke_study_runs_end_to_end_resumes_and_refuses_other_configs(tmp_path)
         ("treatment", 1),
         ("control", 0),
         ("deliberative", 0),
+        ("constitution", 0),
         ("health_only", 0),
     ]
     assert all(c.tokens and c.tokens > 0 for c in res.curves)
-    assert [d.arm for d in res.design] == ["baseline", "treatment", "control", "deliberative", "health_only"]
+    assert [d.arm for d in res.design] == [
+        "baseline",
+        "treatment",
+        "control",
+        "deliberative",
+        "constitution",
+        "health_only",
+    ]
+    # The three-way table: every method against the baseline and against each other, on every measure taken.
+    t = res.three_way
+    assert t.columns == [
+        "treatment vs baseline",
+        "deliberative vs baseline",
+        "constitution vs baseline",
+        "deliberative vs treatment",
+        "constitution vs treatment",
+        "constitution vs deliberative",
+    ]
+    assert {"headline benchmarks", "held-out skeletons (trait reward)", "fine-tune: health"} <= set(t.rows)
+    assert any(m.startswith("jailbreak goodness") for m in t.rows) and any("careful_clinician" in m for m in t.rows)
+    assert all("descriptive" in v for v in t.rows["headline benchmarks"].values())  # two seeds: no p-values
+    assert "Three ways to shape character" in html and "| constitution vs deliberative |" not in html
+    cai = res.constitution["constitution.s0"]
+    assert cai["revise"]["prompts"] == 2 and cai["rl budget"]["steps"] >= 1
+    design = {d.arm: d for d in res.design}
+    assert {"drafts", "critiques", "revisions"} <= set(design["constitution"].other_tokens_per_seed)
+    assert (run_dir / "arms" / "constitution.s0" / "revisions.jsonl").is_file()
+    assert (run_dir / "arms" / "constitution.s0" / "rl" / "judge.jsonl").is_file()
     assert res.deliberative is not None and res.deliberative.samples == 4 and res.deliberative.by_category
     assert "no final answer (cut off in its reasoning)" in res.deliberative.rows and res.deliberative.judge_k == 1
     assert {c.benchmark for c in res.coupling} >= {b.name for b in study.suite.benchmarks}

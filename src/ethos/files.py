@@ -98,6 +98,14 @@ def read_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
             yield lineno, obj
 
 
+def stage_rows(path: str | os.PathLike, missing: str) -> list[dict]:
+    """Every row of a pipeline stage's JSONL output; ``missing`` says which stage to run when it is absent."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path} does not exist; {missing}")
+    return [row for _, row in read_jsonl(path)]
+
+
 def append_jsonl(path: str | os.PathLike, row: Any) -> None:
     """Append one record and flush it: used for resumable per-item logs (a torn last line is skipped on read)."""
     path = Path(path)

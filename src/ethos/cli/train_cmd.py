@@ -1,4 +1,5 @@
-"""`ethos train` commands: RL arms (native or TRL), chat SFT, and the deliberative-alignment stages."""
+"""`ethos train` commands: RL arms (native or TRL), the constitution arm, chat SFT, and the deliberative-alignment
+stages."""
 
 from __future__ import annotations
 
@@ -8,15 +9,20 @@ from typing import Optional
 import typer
 
 from ethos.cli.consoles import console
+from ethos.cli.constitution_cmd import cai_app, run_all
 from ethos.train.arms import TREATMENT, arm_names
 
-RL_ARMS = arm_names("none") + arm_names("rl")  # the arms `ethos train` can run alone (the rest need `ethos run`)
+# the arms `ethos train --arm` runs alone (deliberative: `ethos train deliberative ...` or `ethos run`)
+RL_ARMS = arm_names("none") + arm_names("rl") + arm_names("constitution")
 out = console()
-train_app = typer.Typer(help=f"RL with a trait dose (arms {', '.join(RL_ARMS)}), SFT, deliberative alignment.")
+train_app = typer.Typer(
+    help=f"RL with a trait dose (arms {', '.join(RL_ARMS)}), the constitution arm, SFT, deliberative alignment."
+)
 delib_app = typer.Typer(
     help="Deliberative alignment, one stage per command; each stage writes inspectable JSONL.", no_args_is_help=True
 )
 train_app.add_typer(delib_app, name="deliberative")
+train_app.add_typer(cai_app, name="constitution")
 
 CONFIG = typer.Option(
     None, "--config", help="Required. Recipe YAML (its train: section; data: builds named prompt streams)."
@@ -49,8 +55,11 @@ def train(
     from ethos.train import RLConfig, train_arm
 
     config = _need(config, "--config")
-    cfg = load_section(config, "train", RLConfig, overrides={"steps": steps} if steps else None)
     out_dir = out_dir or Path("runs") / config.stem / arm
+    if arm in arm_names("constitution"):
+        run_all(config, out_dir, steps)
+        return
+    cfg = load_section(config, "train", RLConfig, overrides={"steps": steps} if steps else None)
     evaluator = None
     if cfg.eval_every:
         from ethos.experiments.train_eval import evaluator as make

@@ -133,6 +133,15 @@ def _clean(study, run: ModelRun) -> EvalRun:
     return EvalRun(study.clean_dir(run))
 
 
+def attack_pairs(p, comparison: str) -> list[tuple[str, str]]:
+    """(treated, comparison) pairs of one attack: the persistence pair, then each ``also`` arm against the
+    comparison, the treated arm and the ``also`` arms before it."""
+    also = [arm for arm in p.also if arm not in (comparison, p.treated)]
+    return [(p.treated, comparison)] + [
+        (arm, ref) for i, arm in enumerate(also) for ref in (comparison, p.treated, *also[:i])
+    ]
+
+
 def _persistence(study, res: StudyResults) -> None:
     p, seed, n_boot = study.persistence, study.cfg.seed, study.eval_cfg.n_boot
     if p is None:
@@ -153,11 +162,14 @@ def _persistence(study, res: StudyResults) -> None:
             persona = get_persona(pname)
             attacked = attacked_dirs(runs, lambda r, n=pname: ("personas", r.name, n))
             label = f"persona ({p.personas.form}): {pname}" + ("" if persona.harmful else " [helpful control]")
-            rows, contrast = attack_rows(
-                label, persona.harmful, clean, attacked, names, p.treated, p.comparison, fixed=fixed
-            )
-            res.persistence += rows
-            res.contrasts.append(contrast)
+            for treated, comparison in attack_pairs(p, p.comparison):
+                rows, contrast = attack_rows(
+                    label, persona.harmful, clean, attacked, names, treated, comparison, fixed=fixed
+                )
+                res.persistence += [
+                    r for r in rows if (r.test, r.model) not in {(x.test, x.model) for x in res.persistence}
+                ]
+                res.contrasts.append(contrast)
     if p.finetune:
         ft = p.finetune
         runs = study.persistence_runs(ft.seeds, comparison=ft.comparison)
@@ -165,11 +177,14 @@ def _persistence(study, res: StudyResults) -> None:
         for group, sel in ft.groups.items():
             names = expand(sel, study.bench_category)
             clean = _clean_by_arm(study, ft.seeds, ft.comparison)
-            rows, contrast = attack_rows(
-                f"fine-tune: {group}", True, clean, attacked, names, p.treated, ft.comparison, fixed=fixed
-            )
-            res.persistence += rows
-            res.contrasts.append(contrast)
+            for treated, comparison in attack_pairs(p, ft.comparison):
+                rows, contrast = attack_rows(
+                    f"fine-tune: {group}", True, clean, attacked, names, treated, comparison, fixed=fixed
+                )
+                res.persistence += [
+                    r for r in rows if (r.test, r.model) not in {(x.test, x.model) for x in res.persistence}
+                ]
+                res.contrasts.append(contrast)
         what = (
             "the compute-matched baseline"
             if ft.comparison == BASELINE
@@ -186,8 +201,9 @@ def _persistence(study, res: StudyResults) -> None:
         grid: dict[str, list[Path]] = {}
         for r in study.jailbreak_runs():
             grid.setdefault(r.arm, []).append(study.run.stage_dir("persistence", "jailbreak", r.name))
+        extra = [arm for arm in grid if arm not in (p.comparison, p.treated)]
         pairs = [(p.comparison, p.treated)] + [
-            (ref, arm) for arm in grid if arm not in (p.comparison, p.treated) for ref in (p.comparison, p.treated)
+            (ref, arm) for i, arm in enumerate(extra) for ref in (p.comparison, p.treated, *extra[:i])
         ]
         res.contrasts += jailbreak_contrasts(grid, pairs, jb.quantile, fixed=fixed)
         for r in study.jailbreak_runs():
@@ -212,7 +228,9 @@ def _curves(study) -> list[TrainingCurve]:
         kind = kind_of(study.arm(r.arm))
         arm_dir = kind.metrics_dir(study.arm_dir(r))
         if (arm_dir / "metrics.jsonl").exists():
-            curves.append(training_curve(r, arm_dir, total if kind.counts_skeletons else None, kinds))
+            curve = training_curve(r, arm_dir, total if kind.counts_skeletons else None, kinds)
+            curve.pre_rl_tokens = kind.matched_tokens(study.arm_dir(r))
+            curves.append(curve)
     return curves
 
 

@@ -36,12 +36,14 @@ LOAD_WEIGHT = 15  # a model load in the stages' cost units (one 64-token complet
 
 
 def parse_recipe(config_path: str | Path, *, check: bool = True):
-    """Every section of a study recipe, validated together: (recipe, study, train, data, eval, deliberative).
+    """Every section of a study recipe, validated together: (recipe, study, train, data, eval, deliberative,
+    constitution).
     All problems of all sections are raised in one message naming file:line, before anything runs (with
     ``check=False`` they are left in the recipe, for a caller that adds its own before checking). The
     top level's seed and model are every section's (:meth:`ethos.recipe.Recipe.parse`)."""
     from ethos.data.data_config import DataConfig
     from ethos.evals.eval_config import EvalConfig
+    from ethos.train.constitution import ConstitutionConfig
     from ethos.train.deliberative import DeliberativeConfig
     from ethos.train.rl_config import RLConfig
 
@@ -52,9 +54,10 @@ def parse_recipe(config_path: str | Path, *, check: bool = True):
     data_cfg = recipe.parse("data", DataConfig, shared=shared)
     eval_cfg = recipe.parse("eval", EvalConfig, shared=shared)
     da_cfg = recipe.parse("deliberative", DeliberativeConfig, shared=shared, overrides={"recipe": str(config_path)})
+    cai_cfg = recipe.parse("constitution", ConstitutionConfig, shared=shared, overrides={"recipe": str(config_path)})
     if check:
         recipe.check()
-    return recipe, cfg, train_cfg, data_cfg, eval_cfg, da_cfg
+    return recipe, cfg, train_cfg, data_cfg, eval_cfg, da_cfg, cai_cfg
 
 
 class Study:
@@ -69,7 +72,9 @@ class Study:
         self.console = console or Console()
         self.config_path, self.isolate = Path(config_path), isolate
         self.source = str(config_path)
-        recipe, cfg, self.train_cfg, self.data_cfg, self.eval_cfg, self.da_cfg = parse_recipe(config_path, check=False)
+        recipe, cfg, self.train_cfg, self.data_cfg, self.eval_cfg, self.da_cfg, cai_cfg = parse_recipe(
+            config_path, check=False
+        )
         if cfg is None or self.eval_cfg is None:
             recipe.check()  # the names below need both; every problem found so far is listed now
         self.cfg: StudyConfig = cfg
@@ -88,7 +93,7 @@ class Study:
         foreign = {s for k in KINDS.values() for s in k.sections} - read
         studied = {k: v for k, v in recipe.data.items() if k not in foreign}
         self.run = RunDir(run_dir or self.cfg.run_dir, studied, recipe.text)
-        self.inputs = TrainInputs(self.run.path, self.train_cfg, self.da_cfg, self.cfg.backend)
+        self.inputs = TrainInputs(self.run.path, self.train_cfg, self.da_cfg, self.cfg.backend, cai_cfg)
         self._resolve_headline()
 
     def _resolve_headline(self) -> None:
@@ -298,13 +303,13 @@ class Study:
 
     def persistence_runs(self, which: str, comparison: str | None = None) -> list[ModelRun]:
         p = self.persistence
-        arms = list(dict.fromkeys([comparison or p.comparison, p.treated]))
+        arms = list(dict.fromkeys([comparison or p.comparison, p.treated, *p.also]))
         return [r for arm in arms for r in (self.runs_of(arm, which) if arm != PRE else [PRE_RUN])]
 
     def jailbreak_runs(self) -> list[ModelRun]:
         """The persistence pair's models, and every model of an arm whose kind faces the jailbreak grid."""
         extra = [r for a in self.arms.values() if kind_of(a).in_jailbreak_grid for r in self.cfg.runs(a.name)]
-        return self.persistence_runs(self.persistence.jailbreak.seeds) + extra
+        return list(dict.fromkeys(self.persistence_runs(self.persistence.jailbreak.seeds) + extra))
 
     def persistence_clean_runs(self) -> list[ModelRun]:
         p, runs = self.persistence, []

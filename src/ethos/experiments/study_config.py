@@ -1,6 +1,6 @@
 """The study keys of a recipe (run directory, arms, generalization, persistence, report, budgets).
 
-A recipe is one YAML file. The ``data:``, ``train:``, ``deliberative:`` and ``eval:`` sections are
+A recipe is one YAML file. The ``data:``, ``train:``, ``deliberative:``, ``constitution:`` and ``eval:`` sections are
 validated by the rooms that own them; this module validates the rest and cross-checks every *name*
 (arms, domains, benchmarks, personas, jailbreak techniques) against what exists, so that a typo
 fails in one message listing the valid names before any model loads or any training starts.
@@ -18,7 +18,7 @@ from ethos.models.embedded import DEFAULT_MODEL
 from ethos.recipe import Recipe, Section
 from ethos.train.arms import ARMS, BASELINE, CONTROL, PRE, TREATMENT, Arm, treatment_on
 
-FOREIGN_SECTIONS = ("data", "train", "deliberative", "eval")
+FOREIGN_SECTIONS = ("data", "train", "deliberative", "constitution", "eval")
 
 
 class GeneralizationArm(DomainSelection):
@@ -79,6 +79,8 @@ class JailbreakSettings(Section):
 class PersistenceSettings(Section):
     treated: str = TREATMENT
     comparison: str = BASELINE
+    # more arms attacked the same way (e.g. deliberative, constitution), each contrasted with both of the above
+    also: list[str] = Field(default_factory=list)
     limit: int | None = Field(default=None, ge=1)  # items per benchmark for persona and fine-tune evals
     personas: PersonaSettings | None = Field(default_factory=PersonaSettings)
     finetune: FinetuneSettings | None = Field(default_factory=FinetuneSettings)
@@ -132,7 +134,7 @@ class StudyConfig(Section):
     # Arms match compute in tokens processed (steps set from a sampled probe of each dose's cost) or in steps only.
     compute_match: Literal["tokens", "steps"] = "tokens"
     isolate_stages: bool = True  # each model stage in its own process (memory); off for tiny runs
-    # Registered arms (ethos.train.arms.ARMS) to train; deliberative runs the recipe's deliberative: section.
+    # Registered arms (ethos.train.arms.ARMS) to train; deliberative and constitution run their recipe sections.
     arms: list[str] = Field(default_factory=lambda: [BASELINE, TREATMENT, CONTROL])
     generalization: dict[str, GeneralizationArm] = Field(default_factory=dict)  # more arms: treatment on some domains
     validity_limit: int | None = Field(
@@ -221,6 +223,7 @@ def name_problems(cfg: StudyConfig, benchmarks: dict[str, str]) -> list[tuple[tu
         models = [PRE, *cfg.trained_arms()]
         check(("persistence", "treated"), [p.treated], models)
         check(("persistence", "comparison"), [p.comparison], models)
+        check(("persistence", "also"), p.also, cfg.trained_arms())
         if p.personas:
             check(("persistence", "personas", "names"), p.personas.names, PERSONAS.names())
             resolves(("persistence", "personas", "benchmarks"), p.personas.benchmarks)

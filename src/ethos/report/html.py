@@ -13,6 +13,7 @@ from pathlib import Path
 from ethos.files import write_text
 from ethos.report import learning_plots, plots
 from ethos.report.instrument import instrument
+from ethos.report.methods import constitution_html, three_way_html, three_way_markdown
 from ethos.report.numbers import ci
 from ethos.report.results import Comparison, StudyResults
 from ethos.report.statements import statements
@@ -302,6 +303,8 @@ def render_html(res: StudyResults) -> str:
     parts += _generalization(res)
     parts += _persistence(res)
     parts += _deliberative(res)
+    parts += constitution_html(res)
+    parts += three_way_html(res)
     parts.append("<h2>Training</h2>")
     parts.append(figure(plots.curves(res.curves), "training curves"))
     parts.append(
@@ -343,6 +346,7 @@ def render_summary(res: StudyResults) -> str:
             "|---|---|---|---|",
         ]
         lines += [f"| {r.benchmark} | {r.n} | {ci(r.delta)} | {num(r.q)} |" for r in head.headline_rows]
+    lines += three_way_markdown(res)
     if res.generalization:
         lines += ["", "## Generalization (delta vs baseline)", ""]
         lines += [f"- {c.train_set} → {c.group}: {ci(c.delta)}" for c in res.generalization]

@@ -47,6 +47,7 @@ class TrainingCurve:
     cpu: str | None = None
     tokens: int | None = None
     seconds: float | None = None
+    pre_rl_tokens: float = 0.0  # tokens of stages before RL that its compute match counts (the constitution arm's)
 
 
 @dataclass
@@ -138,6 +139,16 @@ class DeliberativePanel:
 
 
 @dataclass
+class ThreeWay:
+    """Trait RL, deliberative alignment and the constitution against the baseline and each other: measure ->
+    {"<arm> vs <reference>": the paired change with its interval, or "not measured"}."""
+
+    columns: list[str]
+    rows: dict[str, dict[str, str]] = field(default_factory=dict)
+    seeds: dict[str, int] = field(default_factory=dict)  # training seeds per arm (p-values need 3 a side)
+
+
+@dataclass
 class CouplingRow:
     """How independent one benchmark is of training: its grader, and its n-gram overlap with training text."""
 
@@ -192,6 +203,8 @@ class StudyResults:
     contrasts: list[PersistenceContrast] = field(default_factory=list)
     jailbreaks: list[JailbreakResult] = field(default_factory=list)
     deliberative: DeliberativePanel | None = None
+    three_way: ThreeWay | None = None
+    constitution: dict[str, dict] = field(default_factory=dict)  # per seed: revise, RL budget and judge summaries
     curves: list[TrainingCurve] = field(default_factory=list)
     coupling: list[CouplingRow] = field(default_factory=list)
     validity: list[ValidityRow] = field(default_factory=list)  # the instrument on the pre-RL model

@@ -34,14 +34,15 @@ def refusal_sentence(comp: Comparison) -> str | None:
 def compute_match(curves: list[TrainingCurve]) -> str:
     """Say whether the trained RL arms used the same compute, from the tokens and seconds they recorded."""
     known = [c for c in curves if c.tokens is not None]  # the deliberative arm's RL too (its SFT is shown apart)
+    total = sorted({c.arm for c in known if c.pre_rl_tokens})
     if len(known) < 2:
         return "Compute matching could not be checked: fewer than two arms recorded their token counts."
     parts, unmatched = [], False
     for attr, unit in (("tokens", "tokens"), ("seconds", "s")):
         per_arm: dict[str, list[float]] = defaultdict(list)
         for c in known:
-            if getattr(c, attr) is not None:
-                per_arm[c.arm].append(getattr(c, attr))
+            if getattr(c, attr) is not None:  # an arm matched in total adds its stages before RL (drafts, tuning...)
+                per_arm[c.arm].append(getattr(c, attr) + (c.pre_rl_tokens if attr == "tokens" else 0))
         vals = {a: sum(v) / len(v) for a, v in per_arm.items()}
         if len(vals) < 2:
             continue
@@ -57,6 +58,7 @@ def compute_match(curves: list[TrainingCurve]) -> str:
         f"{verdict}: the same prompts per step, group size, token limit and seeds, and steps set per arm so that "
         "tokens match (compute_match: tokens) or shared (compute_match: steps); per seed "
         + "; ".join(parts)
+        + (f" ({', '.join(total)}: RL plus the drafts, critiques, revisions and tuning before it)" if total else "")
         + ". Wall seconds vary with the machine's load and are shown for information."
     )
 

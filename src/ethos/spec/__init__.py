@@ -1,6 +1,8 @@
-"""ethos.spec: what "good" means. The trait spec (traits, domains, pressures) and the safety
-policy used by deliberative alignment, both shipped as editable files and validated on load."""
+"""ethos.spec: what "good" means. The trait spec (traits, domains, pressures), the safety policy used by
+deliberative alignment and the constitution of the constitution arm, all shipped as editable files and
+validated on load."""
 
+from ethos.spec.constitution import Constitution, Principle, draw_principle, load_constitution, parse_constitution
 from ethos.spec.safety_policy import (
     PolicySection,
     SafetyPolicy,
@@ -15,6 +17,11 @@ from ethos.spec.yaml_lines import LocatedYaml, explain_validation, load_yaml
 
 __all__ = [
     "BUILTIN_SPEC",
+    "Constitution",
+    "Principle",
+    "draw_principle",
+    "load_constitution",
+    "parse_constitution",
     "LocatedYaml",
     "PolicySection",
     "SafetyPolicy",

@@ -2,7 +2,8 @@
 
 An arm is one :class:`Arm` in the ``ARMS`` registry. It says how it trains (its ``kind``: ``none``
 for the starting model, ``rl`` for GRPO on the standard stream plus an optional trait dose,
-``deliberative`` for the deliberative-alignment pipeline; each kind is one module of
+``deliberative`` for the deliberative-alignment pipeline, ``constitution`` for critique → revise → tune →
+RL against a written constitution; each kind is one module of
 :mod:`ethos.experiments.kinds`), whether it takes the recipe's trait dose, which ``train.rewards``
 field grades its trait prompts, which trait scenarios it trains on (a :class:`DomainSelection`), and
 which arms it is compared with. The study, its design table, validation, assembly and the command
@@ -22,7 +23,8 @@ from dataclasses import dataclass
 from ethos.data.domain_select import DomainSelection
 from ethos.registry import Registry
 
-PRE, BASELINE, TREATMENT, CONTROL, DELIBERATIVE = "pre", "baseline", "treatment", "control", "deliberative"
+PRE, BASELINE, TREATMENT, CONTROL = "pre", "baseline", "treatment", "control"
+DELIBERATIVE, CONSTITUTION = "deliberative", "constitution"
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,15 @@ ARMS.register(
         kind="deliberative",
         dosed=True,  # its RL mixes the safety prompts into the standard stream at the treatment's dose
         compared_with=(BASELINE, TREATMENT),
+    )
+)
+ARMS.register(
+    Arm(
+        CONSTITUTION,
+        "the constitution: critique and revision against drawn principles, SFT on revisions, RL by a principle judge",
+        kind="constitution",
+        dosed=True,  # its RL mixes the treatment's trait prompts into the standard stream at the treatment's dose
+        compared_with=(BASELINE, TREATMENT, DELIBERATIVE),
     )
 )
 

@@ -37,7 +37,7 @@ from pydantic import Field
 
 from ethos.data.schema import Example
 from ethos.errors import UserError
-from ethos.files import read_jsonl, write_json, write_jsonl
+from ethos.files import stage_rows, write_json, write_jsonl
 from ethos.grade.policy_rules import cites_policy
 from ethos.models import DEFAULT_MODEL
 from ethos.models.reasoning import parse_reply
@@ -148,10 +148,7 @@ def generate_stage(cfg: DeliberativeConfig, out_dir: str | Path) -> Path:
 
 
 def _stage_input(out_dir: Path, name: str, stage: str) -> list[dict]:
-    path = out_dir / name
-    if not path.exists():
-        raise UserError(f"{path} does not exist; run `ethos train deliberative {stage}` with the same --out first.")
-    return [row for _, row in read_jsonl(path)]
+    return stage_rows(out_dir / name, f"run `ethos train deliberative {stage}` with the same --out first.")
 
 
 def build_judge(cfg: DeliberativeConfig, *, see_reasoning: bool, samples: int = 1, progress: bool = False):

@@ -25,3 +25,10 @@ class SFTConfig(Section):
     max_grad_norm: float | None = 1.0
     max_length: int = Field(default=512, ge=8)
     lora: LoraSettings | None = Field(default_factory=LoraSettings)
+
+
+class DPOSettings(SFTConfig):
+    """Preference tuning on (chosen, rejected) replies to the same prompt: the SFT settings plus DPO's own."""
+
+    beta: float = Field(default=0.1, gt=0)  # strength of the pull away from the reference (Rafailov et al. 2023)
+    nll_coef: float = Field(default=0.1, ge=0)  # plus this much NLL on the chosen reply (as Open Character Training)

@@ -19,6 +19,7 @@ from ethos.experiments.stages import Stage
 from ethos.experiments.study_config import ModelRun
 from ethos.registry import Registry
 from ethos.train.arms import Arm
+from ethos.train.constitution import ConstitutionConfig
 from ethos.train.deliberative import DeliberativeConfig
 from ethos.train.rl_config import RLConfig
 
@@ -34,6 +35,7 @@ class TrainInputs:
     train: RLConfig
     deliberative: DeliberativeConfig | None = None
     backend: str = "native"
+    constitution: ConstitutionConfig | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -90,6 +92,10 @@ class ArmKind:
         """Tokens its stages besides RL processed, by stage (shown beside the RL tokens the arms are matched on)."""
         return {}
 
+    def matched_tokens(self, arm_dir: Path) -> float:
+        """Tokens of its stages besides RL that count toward the compute match (0: it is matched on RL alone)."""
+        return 0.0
+
     def reasoning_tokens(self, inputs: TrainInputs) -> int:
         """Tokens its models may spend reasoning before an answer, added to evaluation budgets (0: none)."""
         return 0
@@ -109,4 +115,4 @@ def kind_of(arm: Arm) -> ArmKind:
     return KINDS.get(arm.kind)
 
 
-from ethos.experiments.kinds import deliberative, none, rl  # noqa: E402,F401  (each registers its kind)
+from ethos.experiments.kinds import constitution, deliberative, none, rl  # noqa: E402,F401  (each registers its kind)
