@@ -65,7 +65,7 @@ def test_the_rule_judge_is_deterministic_so_k_is_one_and_the_rubric_keeps_its_th
 
 
 def test_the_sft_stage_counts_the_tokens_it_trains_on():
-    from ethos.train.deliberative import sft_tokens
+    from ethos.train.sft import sft_tokens
 
     conv = [{"role": "user", "content": "How do I stay safe?"}, {"role": "assistant", "content": "Ask for help early."}]
     one = sft_tokens("smollm2-135m-instruct", [conv], 1)["tokens"]

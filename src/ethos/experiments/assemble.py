@@ -133,12 +133,12 @@ def _clean(study, run: ModelRun) -> EvalRun:
     return EvalRun(study.clean_dir(run))
 
 
-def attack_pairs(p, comparison: str) -> list[tuple[str, str]]:
-    """(treated, comparison) pairs of one attack: the persistence pair, then each ``also`` arm against the
-    comparison, the treated arm and the ``also`` arms before it."""
-    also = [arm for arm in p.also if arm not in (comparison, p.treated)]
+def attack_pairs(p, comparison: str, more=None) -> list[tuple[str, str]]:
+    """(treated, comparison) pairs of one attack: the persistence pair, then each further arm (``more``, by
+    default ``persistence.also``) against the comparison, the treated arm and the further arms before it."""
+    extra = [arm for arm in (p.also if more is None else more) if arm not in (comparison, p.treated)]
     return [(p.treated, comparison)] + [
-        (arm, ref) for i, arm in enumerate(also) for ref in (comparison, p.treated, *also[:i])
+        (arm, ref) for i, arm in enumerate(extra) for ref in (comparison, p.treated, *extra[:i])
     ]
 
 
@@ -201,10 +201,7 @@ def _persistence(study, res: StudyResults) -> None:
         grid: dict[str, list[Path]] = {}
         for r in study.jailbreak_runs():
             grid.setdefault(r.arm, []).append(study.run.stage_dir("persistence", "jailbreak", r.name))
-        extra = [arm for arm in grid if arm not in (p.comparison, p.treated)]
-        pairs = [(p.comparison, p.treated)] + [
-            (ref, arm) for i, arm in enumerate(extra) for ref in (p.comparison, p.treated, *extra[:i])
-        ]
+        pairs = [(ref, arm) for arm, ref in attack_pairs(p, p.comparison, more=list(grid))]
         res.contrasts += jailbreak_contrasts(grid, pairs, jb.quantile, fixed=fixed)
         for r in study.jailbreak_runs():
             res.jailbreaks.append(

@@ -49,6 +49,15 @@ def write_match(chat, train_cfg, data_dir: Path, standard_file: str, trait_file:
     return info
 
 
+def measured_cost(data_dir: Path, dose: float) -> float | None:
+    """The probe's tokens per step at ``dose`` (``None`` when the study did not probe: compute_match: steps)."""
+    path = data_dir / MATCH_FILE
+    if not path.exists():
+        return None
+    cost = json.loads(path.read_text(encoding="utf-8"))["tokens_per_step"].get(str(float(dose)))
+    return None if cost is None else float(cost)
+
+
 def matched_steps(data_dir: Path, dose: float, default: int) -> int:
     """The token-matched step count for an arm of ``dose`` (the recipe's steps when nothing was measured)."""
     path = data_dir / MATCH_FILE

@@ -62,10 +62,8 @@ def contrast_cell(contrasts, test: str, a: str, b: str) -> str:
 
 def _heldout(study, a: str, b: str, stream: str) -> str:
     bench = f"heldout.{stream}"
-    runs = [[study.eval_dir(r, "heldout") for r in study.cfg.runs(x)] for x in (a, b)]
-    scores = [
-        [scores_from_records(EvalRun.of(d).records([bench])) for d in dirs if EvalRun.of(d).exists()] for dirs in runs
-    ]
+    runs = [[EvalRun(study.eval_dir(r, "heldout")) for r in study.cfg.runs(x)] for x in (a, b)]
+    scores = [[scores_from_records(run.records([bench])) for run in side if run.exists()] for side in runs]
     if not all(scores):
         return NOT_MEASURED
     return cell(*delta(scores[0], scores[1], benchmarks=[bench]))

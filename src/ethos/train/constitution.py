@@ -206,20 +206,20 @@ def revise_stage(cfg: ConstitutionConfig, out_dir: str | Path, *, critic=None, p
     tokens = _Tokens(cfg.model)
     reply = SamplingParams(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, seed=cfg.seed)
     critique = SamplingParams(max_new_tokens=cfg.critique_tokens, temperature=cfg.temperature, seed=cfg.seed)
-    convs = [[m for m in e.chat()] for e in prompts]
+    convs = [e.chat() for e in prompts]
     drafts = policy.generate(convs, reply, progress=True)
     tokens.add("drafts", convs, [g.text for g in drafts])
     rows = [
         {
             "id": e.id,
             "trait": e.trait,
-            "messages": e.chat(),
+            "messages": c,
             "draft": g.text.strip(),
             "principles": [],
             "critiques": [],
             "revisions": [],
         }
-        for e, g in zip(prompts, drafts)
+        for e, c, g in zip(prompts, convs, drafts)
     ]
     current = [r["draft"] for r in rows]
     cut = [g.finish_reason == "length" for g in drafts]
@@ -292,7 +292,7 @@ def tune_stage(cfg: ConstitutionConfig, out_dir: str | Path) -> Path:
     """SFT (or DPO) on the kept revisions, the constitution nowhere in the context."""
     from ethos.models import resolve
     from ethos.train.checkpoint import publish
-    from ethos.train.deliberative import sft_tokens
+    from ethos.train.sft import sft_tokens
 
     out_dir = Path(out_dir)
     rows = [r for r in _stage_input(out_dir, REVISIONS, "revise") if r["kept"]]

@@ -240,7 +240,7 @@ def sft_stage(cfg: DeliberativeConfig, out_dir: str | Path) -> Path:
     (and ``sft/skipped.json`` says why), so RL still runs and the report can say what happened."""
     from ethos.models import resolve
     from ethos.train.checkpoint import publish
-    from ethos.train.sft import sft
+    from ethos.train.sft import sft, sft_tokens
 
     out_dir = Path(out_dir)
     rows = _stage_input(out_dir, "filtered.jsonl", "filter")
@@ -252,17 +252,6 @@ def sft_stage(cfg: DeliberativeConfig, out_dir: str | Path) -> Path:
     final = sft(cfg.model, convs, cfg.sft.model_copy(update={"model": cfg.model, "seed": cfg.seed}), out_dir / "sft")
     write_json(out_dir / "sft" / SFT_TOKENS, sft_tokens(cfg.model, convs, cfg.sft.epochs))
     return final
-
-
-def sft_tokens(model: str, convs: list[list[dict]], epochs: int) -> dict:
-    """Tokens the SFT stage processed (every conversation, every epoch), for the study's compute table."""
-    from transformers import AutoTokenizer
-
-    from ethos.models import resolve
-
-    tok = AutoTokenizer.from_pretrained(str(resolve(model).path))
-    per_epoch = sum(len(tok.apply_chat_template(c, tokenize=True, return_dict=True)["input_ids"]) for c in convs)
-    return {"conversations": len(convs), "epochs": epochs, "tokens": per_epoch * epochs}
 
 
 def rl_config(cfg: DeliberativeConfig, out_dir: Path, train: RLConfig | None = None) -> RLConfig:

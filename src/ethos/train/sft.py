@@ -1,10 +1,11 @@
 """Chat SFT with the loss on assistant tokens only, LoRA or full.
 
-Used by deliberative alignment (prompt → reasoning + answer) and by the harmful-fine-tuning
-attack of the persistence study. Only assistant turns are learned: the model should imitate the
-replies, not the users or system prompts it is given. Assistant spans are found by encoding each
-prefix with the model's own chat template, so any template that renders earlier turns stably
-works; tokens are averaged over the whole batch (every assistant token weighs the same).
+Used by deliberative alignment (prompt → reasoning + answer), the constitution arm (prompt → revision) and
+the harmful-fine-tuning attack of the persistence study; :func:`fit` is also DPO's loop (:mod:`ethos.train.dpo`).
+Only assistant turns are learned: the model should imitate the replies, not the users or system prompts it
+is given. Assistant spans are found by encoding each prefix with the model's own chat template, so any
+template that renders earlier turns stably works; tokens are averaged over the whole batch (every assistant
+token weighs the same).
 
 The result is a plain HF folder (LoRA merged), written atomically to ``<out>/final``.
 """
@@ -96,6 +97,50 @@ def _load(model_path_or_model, cfg: SFTConfig):
     return model_path_or_model
 
 
+def trainable(chat, cfg: SFTConfig) -> torch.nn.Module:
+    """Make ``chat.model`` trainable (LoRA adapters, or every weight without a ``lora:`` section) and return it."""
+    from ethos.train.policy import attach_lora
+
+    module = attach_lora(chat.model, cfg.lora, cfg.seed) if cfg.lora is not None else chat.model.requires_grad_(True)
+    module.eval()
+    chat.model = module
+    return module
+
+
+def fit(chat, n_rows: int, cfg: SFTConfig, out_dir: Path, label: str, step_loss, *, progress: bool = True) -> Path:
+    """The tuning loop SFT and DPO share: seeded shuffled batches of row indices over ``epochs`` (or ``steps``),
+    AdamW with the recipe's schedule and clipping, one ``<label>_metrics.jsonl`` row per step, atomic export.
+    ``step_loss(indices) -> (loss, metrics)`` is the objective."""
+    module = chat.model
+    params = [p for p in module.parameters() if p.requires_grad]
+    total = cfg.steps or -(-n_rows // cfg.batch_size) * cfg.epochs
+    optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(cfg.lr_schedule, total, cfg.warmup_steps))
+    rng = random.Random(cfg.seed)
+    order: list[int] = []
+    log_path = out_dir / f"{label.lower()}_metrics.jsonl"
+    log_path.unlink(missing_ok=True)
+    with StepProgress(total, label, enabled=progress) as bar:
+        for step in range(total):
+            if len(order) < cfg.batch_size:
+                epoch = list(range(n_rows))
+                rng.shuffle(epoch)
+                order += epoch
+            idx, order = order[: cfg.batch_size], order[cfg.batch_size :]
+            loss, metrics = step_loss(idx)
+            loss.backward()
+            if cfg.max_grad_norm:
+                torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            row = {"step": step, "loss": float(loss.detach()), **metrics, "lr": scheduler.get_last_lr()[0]}
+            append_jsonl(log_path, row)
+            bar.advance(row)
+    chat.refresh()
+    return export_hf_atomic(module, chat.tokenizer, out_dir / "final")
+
+
 def sft(
     model_path_or_model,
     conversations: Sequence[Conversation],
@@ -105,43 +150,27 @@ def sft(
     progress: bool = True,
 ) -> Path:
     """Fine-tune on ``conversations`` and return the path of the merged HF folder ``<out>/final``."""
-    from ethos.train.policy import attach_lora
-
     if not conversations:
         raise UserError("SFT got no conversations; check the data file or the previous stage's output.")
-    out_dir = Path(out_dir)
     torch.manual_seed(cfg.seed)
     chat = _load(model_path_or_model, cfg)
     rows = [encode_with_mask(chat.chat, c, cfg.max_length) for c in conversations]
-    module = attach_lora(chat.model, cfg.lora, cfg.seed) if cfg.lora is not None else chat.model.requires_grad_(True)
-    module.eval()
-    chat.model = module
-    params = [p for p in module.parameters() if p.requires_grad]
-    per_epoch = -(-len(rows) // cfg.batch_size)
-    total = cfg.steps or per_epoch * cfg.epochs
-    optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(cfg.lr_schedule, total, cfg.warmup_steps))
+    module = trainable(chat, cfg)
     pad = chat.tokenizer.pad_token_id or 0
-    rng = random.Random(cfg.seed)
-    order: list[int] = []
-    log_path = out_dir / "sft_metrics.jsonl"
-    log_path.unlink(missing_ok=True)
-    with StepProgress(total, "SFT", enabled=progress) as bar:
-        for step in range(total):
-            if len(order) < cfg.batch_size:
-                epoch = list(range(len(rows)))
-                rng.shuffle(epoch)
-                order += epoch
-            idx, order = order[: cfg.batch_size], order[cfg.batch_size :]
-            loss, n = sft_loss(module, *_batch([rows[i] for i in idx], pad))
-            loss.backward()
-            if cfg.max_grad_norm:
-                torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
-            row = {"step": step, "loss": float(loss.detach()), "tokens": n, "lr": scheduler.get_last_lr()[0]}
-            append_jsonl(log_path, row)
-            bar.advance(row)
-    chat.refresh()
-    return export_hf_atomic(module, chat.tokenizer, out_dir / "final")
+
+    def step_loss(idx: list[int]):
+        loss, n = sft_loss(module, *_batch([rows[i] for i in idx], pad))
+        return loss, {"tokens": n}
+
+    return fit(chat, len(rows), cfg, Path(out_dir), "SFT", step_loss, progress=progress)
+
+
+def sft_tokens(model: str, convs: list[list[dict]], epochs: int) -> dict:
+    """Tokens an SFT stage processed (every conversation, every epoch), for the study's compute table."""
+    from transformers import AutoTokenizer
+
+    from ethos.models import resolve
+
+    tok = AutoTokenizer.from_pretrained(str(resolve(model).path))
+    per_epoch = sum(len(tok.apply_chat_template(c, tokenize=True, return_dict=True)["input_ids"]) for c in convs)
+    return {"conversations": len(convs), "epochs": epochs, "tokens": per_epoch * epochs}

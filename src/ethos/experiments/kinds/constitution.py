@@ -29,15 +29,14 @@ def config(run: ModelRun, inputs: TrainInputs):
 
 def rl_steps(run: ModelRun, inputs: TrainInputs, train) -> tuple[int, dict]:
     """The RL steps left once the stages before RL have spent their tokens, and how they were set."""
-    from ethos.experiments.compute_match import MATCH_FILE
+    from ethos.experiments.compute_match import measured_cost
     from ethos.train.constitution import budget_steps, matched_pre_rl_tokens
 
     cfg = config(run, inputs)
-    path = inputs.data_dir / MATCH_FILE
-    if cfg.match != "total" or not path.is_file():
+    per_step = measured_cost(inputs.data_dir, train.data.dose)
+    if cfg.match != "total" or per_step is None:
         why = "constitution.match: rl" if cfg.match != "total" else "no token probe (compute_match: steps)"
         return train.steps, {"steps": train.steps, "why": f"the treatment's RL steps ({why})"}
-    per_step = float(json.loads(path.read_text(encoding="utf-8"))["tokens_per_step"][str(float(train.data.dose))])
     spent = matched_pre_rl_tokens(inputs.arm_dir(run))
     steps = budget_steps(train.steps, per_step, spent)
     return steps, {
