@@ -142,6 +142,15 @@ def attack_pairs(p, comparison: str, more=None) -> list[tuple[str, str]]:
     ]
 
 
+def _attack(res: StudyResults, pairs, label: str, harmful: bool, clean, attacked, names, fixed) -> None:
+    """One attack's rows (each arm once) and one contrast per (treated, comparison) pair."""
+    for treated, comparison in pairs:
+        rows, contrast = attack_rows(label, harmful, clean, attacked, names, treated, comparison, fixed=fixed)
+        seen = {(x.test, x.model) for x in res.persistence}
+        res.persistence += [r for r in rows if (r.test, r.model) not in seen]
+        res.contrasts.append(contrast)
+
+
 def _persistence(study, res: StudyResults) -> None:
     p, seed, n_boot = study.persistence, study.cfg.seed, study.eval_cfg.n_boot
     if p is None:
@@ -162,14 +171,7 @@ def _persistence(study, res: StudyResults) -> None:
             persona = get_persona(pname)
             attacked = attacked_dirs(runs, lambda r, n=pname: ("personas", r.name, n))
             label = f"persona ({p.personas.form}): {pname}" + ("" if persona.harmful else " [helpful control]")
-            for treated, comparison in attack_pairs(p, p.comparison):
-                rows, contrast = attack_rows(
-                    label, persona.harmful, clean, attacked, names, treated, comparison, fixed=fixed
-                )
-                res.persistence += [
-                    r for r in rows if (r.test, r.model) not in {(x.test, x.model) for x in res.persistence}
-                ]
-                res.contrasts.append(contrast)
+            _attack(res, attack_pairs(p, p.comparison), label, persona.harmful, clean, attacked, names, fixed)
     if p.finetune:
         ft = p.finetune
         runs = study.persistence_runs(ft.seeds, comparison=ft.comparison)
@@ -177,14 +179,7 @@ def _persistence(study, res: StudyResults) -> None:
         for group, sel in ft.groups.items():
             names = expand(sel, study.bench_category)
             clean = _clean_by_arm(study, ft.seeds, ft.comparison)
-            for treated, comparison in attack_pairs(p, ft.comparison):
-                rows, contrast = attack_rows(
-                    f"fine-tune: {group}", True, clean, attacked, names, treated, comparison, fixed=fixed
-                )
-                res.persistence += [
-                    r for r in rows if (r.test, r.model) not in {(x.test, x.model) for x in res.persistence}
-                ]
-                res.contrasts.append(contrast)
+            _attack(res, attack_pairs(p, ft.comparison), f"fine-tune: {group}", True, clean, attacked, names, fixed)
         what = (
             "the compute-matched baseline"
             if ft.comparison == BASELINE
